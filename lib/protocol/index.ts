@@ -1,0 +1,6 @@
+export * from './sandbox';
+export * from './host';
+export * from './errors';
+export * from './ack';
+export * from './commands';
+export * from './events';

@@ -1,0 +1,79 @@
+import type { FreezerState, LayoutKind } from '../../../lib/protocol';
+
+/** CFS bandwidth: `quotaUsec` of CPU time per `periodUsec` of wall time. */
+export interface CpuQuota { quotaUsec: bigint; periodUsec: bigint }
+
+/** Where each controller lives, as read from mountinfo (absolute paths under hostRoot). */
+export interface CgroupLayout {
+  kind: LayoutKind;
+  /** v1 (and hybrid): controller name → mount directory, e.g. cpu → /sys/fs/cgroup/cpu (or …/cpu,cpuacct when co-mounted). */
+  v1: Partial<Record<V1Controller, string>>;
+  /** Mount directory of cgroup2 (pure v2: the whole tree; hybrid: core files only), or null. */
+  unified: string | null;
+}
+
+export type V1Controller = 'cpu' | 'cpuacct' | 'memory' | 'freezer' | 'pids' | 'blkio' | 'cpuset' | 'devices';
+
+export interface DriverOptions {
+  /** "/" in production; a copied fixture tree in tests. Prefixed to every path. */
+  hostRoot: string;
+  layout: CgroupLayout;
+  /** Managed parent, relative to each hierarchy root, e.g. "cgdash" or "cgdash-test-1a2b". */
+  parent: string;
+  /** Online CPU count, for nothing but validation messages; quota maths lives in lib/units/cpu. */
+  cpuCount: number;
+}
+
+/** Raw counters straight from the kernel's files: no rates, no clocks. null = file missing / not given. */
+export interface RawCgroupStats {
+  /** Inode of the sandbox directory: changes when the sandbox is removed and re-created. */
+  identity: bigint;
+  /** v1 cpuacct.usage (ns); v2 cpu.stat usage_usec × 1000. */
+  cpuUsageNs: bigint | null;
+  nrPeriods: bigint | null;
+  nrThrottled: bigint | null;
+  /** null = unlimited. */
+  cpuQuota: CpuQuota | null;
+  memoryUsageBytes: bigint | null;
+  /** null = unlimited. */
+  memoryLimitBytes: bigint | null;
+  inactiveFileBytes: bigint | null;
+  oomKills: bigint | null;
+  /** null when no freezer is available. */
+  freezer: FreezerState | null;
+  /** Count of PIDs in cgroup.procs. */
+  pids: number | null;
+}
+
+/**
+ * One implementation per cgroup version. Every method takes a validated sandbox name; the driver
+ * confines every path to the managed parent. Errors are CgroupFileError (with errno) or
+ * SandboxNotFoundError; a vanished cgroup while reading is reported via isVanished().
+ */
+export interface CgroupDriver {
+  readonly kind: 'v1' | 'v2';
+  /** Creates the managed parent where missing (and, on v2, enables controllers for its children). */
+  ensureParent(): Promise<void>;
+  /** Names of the child cgroups of the managed parent (sorted). */
+  listSandboxes(): Promise<string[]>;
+  /** Raw counters. Missing optional files → null fields; a vanished sandbox → throws (isVanished). */
+  readStats(name: string): Promise<RawCgroupStats>;
+  /** PIDs in cgroup.procs, freshly read (never a cached handle: stale on v1). */
+  listPids(name: string): Promise<number[]>;
+  /** Writes period and quota in the order the kernel accepts; returns the value read back. */
+  setCpuQuota(name: string, quota: CpuQuota | null): Promise<CpuQuota | null>;
+  /** Writes the hard memory limit; returns the value read back (null = unlimited). */
+  setMemoryLimit(name: string, bytes: bigint | null): Promise<bigint | null>;
+  /** Freezes and waits (bounded) until the kernel reports frozen; returns the state read back. */
+  freeze(name: string): Promise<FreezerState>;
+  thaw(name: string): Promise<FreezerState>;
+  /** Kills every process; resolves when cgroup.procs is empty. Returns how many PIDs were signalled. */
+  kill(name: string): Promise<number>;
+  create(name: string): Promise<void>;
+  /** Removes an empty sandbox (EBUSY while it has processes is reported, after a bounded retry). */
+  remove(name: string): Promise<void>;
+  /** Moves one process (all its threads) into the sandbox. */
+  movePid(name: string, pid: number): Promise<void>;
+  /** Whether the sandbox exists (in the primary hierarchy). */
+  exists(name: string): Promise<boolean>;
+}
