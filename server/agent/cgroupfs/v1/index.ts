@@ -1,0 +1,195 @@
+import { SANDBOX_NAME_RE } from '../../../../lib/protocol/commands';
+import type { FreezerState } from '../../../../lib/protocol';
+import type { CgroupDriver, CpuQuota, DriverOptions, RawCgroupStats, V1Controller } from '../driver';
+import { CgroupFileError, KernelRefusedError, SandboxConflictError, SandboxNotFoundError } from '../errors';
+import {
+  cgroupDirExists, confinedParentDir, confinedSandboxDir, listChildCgroups, makeCgroupDir, removeCgroupDir,
+  removeCgroupDirWithBackoff, statCgroupDir,
+} from '../files';
+import { readCpuQuota, readCpuThrottling, writeCpuQuota } from './cpu';
+import { readCpuUsageNs } from './cpuacct';
+import { freezeGroup, readFreezerState, thawGroup } from './freezer';
+import { killUntilEmpty } from './kill';
+import { readMemoryStats, writeMemoryLimit } from './memory';
+import { readProcs, writeProc } from './procs';
+
+/**
+ * Hierarchies a sandbox lives in, in order of preference for its identity (cpuacct first, as
+ * RawCgroupStats.identity documents). cpuset is left out on purpose: a new cpuset group has empty
+ * cpuset.cpus/mems and no task can join it until both are filled in; devices is not managed.
+ */
+const MANAGED: readonly V1Controller[] = ['cpuacct', 'cpu', 'memory', 'freezer', 'pids', 'blkio'];
+
+/**
+ * The cgroup v1 driver (also used on hybrid hosts, where the controllers are all on v1). A sandbox
+ * is `<parent>/<name>` in every managed hierarchy; co-mounted hierarchies (`cpu,cpuacct`) share one
+ * directory and are written once.
+ */
+export function createV1Driver(opts: DriverOptions): CgroupDriver {
+  return new V1Driver(opts);
+}
+
+class V1Driver implements CgroupDriver {
+  readonly kind = 'v1' as const;
+  private readonly mounts: Partial<Record<V1Controller, string>> = {};
+  /** Distinct mount directories of the managed controllers, primary (cpuacct's) first. */
+  private readonly hierarchies: string[];
+
+  constructor(private readonly opts: DriverOptions) {
+    for (const c of MANAGED) {
+      const dir = opts.layout.v1[c];
+      if (dir !== undefined) this.mounts[c] = dir;
+    }
+    this.hierarchies = [...new Set(Object.values(this.mounts))];
+    if (this.hierarchies.length === 0) throw new Error('cgroup v1 driver: none of cpu, cpuacct, memory, freezer, pids, blkio is mounted.');
+    for (const mount of this.hierarchies) confinedParentDir(mount, opts.parent);
+  }
+
+  async ensureParent(): Promise<void> {
+    const parts = this.opts.parent.split('/').filter((p) => p !== '');
+    for (const mount of this.hierarchies) {
+      confinedParentDir(mount, this.opts.parent);
+      for (let i = 1; i <= parts.length; i++) makeDirIfMissing(confinedParentDir(mount, parts.slice(0, i).join('/')));
+    }
+  }
+
+  async listSandboxes(): Promise<string[]> {
+    const names = new Set<string>();
+    for (const mount of this.hierarchies) {
+      const parentDir = confinedParentDir(mount, this.opts.parent);
+      if (!cgroupDirExists(parentDir)) continue;
+      for (const n of listChildCgroups(parentDir)) if (SANDBOX_NAME_RE.test(n) && !n.includes('..')) names.add(n);
+    }
+    return [...names].sort();
+  }
+
+  async exists(name: string): Promise<boolean> {
+    return this.primaryDir(name) !== null;
+  }
+
+  async readStats(name: string): Promise<RawCgroupStats> {
+    const primary = this.requireDir(name);
+    const identity = statCgroupDir(primary);
+    const cpuDir = this.dirIfPresent('cpu', name);
+    const stats: RawCgroupStats = {
+      identity,
+      cpuUsageNs: readCpuUsageNs(this.dirIfPresent('cpuacct', name)),
+      ...readCpuThrottling(cpuDir),
+      cpuQuota: readCpuQuota(cpuDir),
+      ...readMemoryStats(this.dirIfPresent('memory', name)),
+      freezer: readFreezerState(this.dirIfPresent('freezer', name)),
+      pids: readProcs(primary).length,
+    };
+    // Missing files read as null above; tell that apart from the whole sandbox vanishing (or being
+    // re-created) mid-read, which the sampler must see as a vanished sandbox, not as nulls.
+    if (!cgroupDirExists(primary) || statCgroupDir(primary) !== identity) throw new SandboxNotFoundError(name);
+    return stats;
+  }
+
+  async listPids(name: string): Promise<number[]> {
+    return readProcs(this.requireDir(name));
+  }
+
+  async setCpuQuota(name: string, quota: CpuQuota | null): Promise<CpuQuota | null> {
+    return writeCpuQuota(this.requireControllerDir('cpu', name), quota);
+  }
+
+  async setMemoryLimit(name: string, bytes: bigint | null): Promise<bigint | null> {
+    return writeMemoryLimit(this.requireControllerDir('memory', name), bytes);
+  }
+
+  async freeze(name: string): Promise<FreezerState> {
+    return freezeGroup(this.requireControllerDir('freezer', name));
+  }
+
+  async thaw(name: string): Promise<FreezerState> {
+    return thawGroup(this.requireControllerDir('freezer', name));
+  }
+
+  async kill(name: string): Promise<number> {
+    const primary = this.requireDir(name);
+    const freezerDir = this.dirIfPresent('freezer', name);
+    return killUntilEmpty({
+      listPids: () => readProcs(primary),
+      freeze: freezerDir === null ? null : () => freezeGroup(freezerDir),
+      thaw: freezerDir === null ? null : () => thawGroup(freezerDir),
+    });
+  }
+
+  async create(name: string): Promise<void> {
+    if (this.primaryDir(name) !== null) throw new SandboxConflictError(`Sandbox "${name}" already exists.`);
+    await this.ensureParent();
+    const made: string[] = [];
+    try {
+      for (const mount of this.hierarchies) {
+        const dir = confinedSandboxDir(mount, this.opts.parent, name);
+        makeCgroupDir(dir);
+        made.push(dir);
+      }
+    } catch (err) {
+      // Roll back the directories made so far, so a failed create leaves nothing half-made; a
+      // failing rollback is reported together with the original error, never instead of it.
+      const rollbackErrors: unknown[] = [];
+      for (const dir of made.reverse()) {
+        try { removeCgroupDir(dir); } catch (e) { rollbackErrors.push(e); }
+      }
+      if (rollbackErrors.length > 0) throw new AggregateError([err, ...rollbackErrors], `create "${name}" failed and its rollback failed too`);
+      if (err instanceof CgroupFileError && err.errno === 'EEXIST') throw new SandboxConflictError(`Sandbox "${name}" already exists.`);
+      throw err;
+    }
+  }
+
+  async remove(name: string): Promise<void> {
+    const dirs = this.presentDirs(name);
+    if (dirs.length === 0) throw new SandboxNotFoundError(name);
+    // Primary last, so that until everything is gone the sandbox still resolves for a retry.
+    for (const dir of dirs.reverse()) await removeCgroupDirWithBackoff(dir);
+  }
+
+  async movePid(name: string, pid: number): Promise<void> {
+    const dirs = this.presentDirs(name);
+    if (dirs.length === 0) throw new SandboxNotFoundError(name);
+    for (const dir of dirs) writeProc(dir, pid);
+  }
+
+  /** The sandbox's directory in `controller`'s hierarchy, or null when not mounted / not present there. */
+  private dirIfPresent(controller: V1Controller, name: string): string | null {
+    const mount = this.mounts[controller];
+    if (mount === undefined) return null;
+    const dir = confinedSandboxDir(mount, this.opts.parent, name);
+    return cgroupDirExists(dir) ? dir : null;
+  }
+
+  /** The sandbox's directory in every hierarchy where it exists, primary first. */
+  private presentDirs(name: string): string[] {
+    return this.hierarchies.map((m) => confinedSandboxDir(m, this.opts.parent, name)).filter(cgroupDirExists);
+  }
+
+  /** First hierarchy (cpuacct's preferred) that has the sandbox: its identity and cgroup.procs. */
+  private primaryDir(name: string): string | null {
+    return this.presentDirs(name)[0] ?? null;
+  }
+
+  private requireDir(name: string): string {
+    const dir = this.primaryDir(name);
+    if (dir === null) throw new SandboxNotFoundError(name);
+    return dir;
+  }
+
+  private requireControllerDir(controller: V1Controller, name: string): string {
+    const dir = this.dirIfPresent(controller, name);
+    if (dir !== null) return dir;
+    this.requireDir(name);
+    throw new KernelRefusedError(`The ${controller} controller is not available for sandbox "${name}" (not mounted, or the group was made without it).`);
+  }
+}
+
+/** mkdir unless it is already there (EEXIST from a concurrent creator is fine too). */
+function makeDirIfMissing(dir: string): void {
+  if (cgroupDirExists(dir)) return;
+  try {
+    makeCgroupDir(dir);
+  } catch (err) {
+    if (!(err instanceof CgroupFileError && err.errno === 'EEXIST')) throw err;
+  }
+}
