@@ -1,0 +1,61 @@
+import Link from 'next/link';
+import type { SandboxSample } from '@/lib/protocol';
+import { formatBytes } from '@/lib/units/bytes';
+import { Meter } from '@/components/ui/meter';
+import { Sparkline } from '@/components/ui/sparkline';
+import { formatNumber, formatPct } from '@/components/ui/format';
+import { StateBadges } from './state-badges';
+
+export interface SandboxRowProps {
+  sample: SandboxSample;
+  /** CPU % of machine over the last minute, oldest first (null = gap). */
+  cpuHistory: Array<number | null>;
+  /** Host memory, the bar's scale when the sandbox has no memory limit. */
+  memTotalBytes: number | null;
+}
+
+/** One overview row. Stable test id: sandbox-row-<name>. */
+export function SandboxRow({ sample, cpuHistory, memTotalBytes }: SandboxRowProps) {
+  const { cpu, memory } = sample;
+  const memScale = memory.limitBytes ?? memTotalBytes;
+  const memPercent = memory.usageBytes !== null && memScale ? (memory.usageBytes / memScale) * 100 : null;
+  return (
+    <tr data-testid={`sandbox-row-${sample.name}`} className="border-b border-line/60 hover:bg-panel-2">
+      <td className="max-w-56 truncate px-2 py-1">
+        <Link href={`/sandboxes/${encodeURIComponent(sample.name)}`} className="font-bold text-fg hover:text-mem hover:underline">
+          {sample.name}
+        </Link>
+      </td>
+      <td className="px-2 py-1">
+        <div className="flex items-center gap-2">
+          <Meter
+            className="w-28"
+            percent={cpu.usagePercent}
+            markPercent={cpu.limitPercent}
+            title={`CPU ${formatPct(cpu.usagePercent)} of machine${cpu.limitPercent === null ? ', no limit' : `, limit ${formatPct(cpu.limitPercent)}`}`}
+          />
+          <span className="w-14 text-right">{formatPct(cpu.usagePercent)}</span>
+        </div>
+      </td>
+      <td className="px-2 py-1 text-right text-muted">{cpu.limitPercent === null ? '∞' : formatPct(cpu.limitPercent, 0)}</td>
+      <td className="px-2 py-1 text-right">{formatNumber(cpu.usageCores, 2)}</td>
+      <td className="px-2 py-1">
+        <div className="flex items-center gap-2">
+          <Meter className="w-28" percent={memPercent} color={memPercent !== null && memPercent >= 90 ? 'var(--color-danger)' : 'var(--color-mem)'} />
+          <span className="whitespace-nowrap">
+            {formatBytes(memory.usageBytes)}
+            <span className="text-muted"> / {memory.limitBytes === null ? '∞' : formatBytes(memory.limitBytes)}</span>
+          </span>
+        </div>
+      </td>
+      <td className="px-2 py-1 text-right">{formatBytes(memory.workingSetBytes)}</td>
+      <td className="px-2 py-1 text-right">{sample.pids ?? '—'}</td>
+      <td className="px-2 py-1">
+        <StateBadges sample={sample} />
+      </td>
+      <td className="px-2 py-1">
+        <Sparkline values={cpuHistory} max={Math.max(5, cpu.limitPercent ?? 0)} label={`CPU over the last minute for ${sample.name}`} />
+      </td>
+    </tr>
+  );
+}

@@ -1,0 +1,74 @@
+import type { ReactNode } from 'react';
+import type { SortKey, SortSpec } from '@/lib/store/selectors';
+
+export interface SandboxTableProps {
+  sort: SortSpec;
+  onSort: (key: SortKey) => void;
+  children: ReactNode;
+}
+
+function SortHeader({ label, k, sort, onSort, align = 'left' }: { label: string; k: SortKey; sort: SortSpec; onSort: (k: SortKey) => void; align?: 'left' | 'right' }) {
+  const active = sort.key === k;
+  return (
+    <th scope="col" aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'} className={`px-2 py-1 ${align === 'right' ? 'text-right' : 'text-left'}`}>
+      <button type="button" onClick={() => onSort(k)} className={`uppercase tracking-wide hover:text-fg ${active ? 'text-cpu' : ''}`}>
+        {label}
+        <span aria-hidden="true">{active ? (sort.dir === 'asc' ? ' ▲' : ' ▼') : ''}</span>
+      </button>
+    </th>
+  );
+}
+
+function Th({ children, align = 'left', title }: { children: ReactNode; align?: 'left' | 'right'; title?: string }) {
+  return (
+    <th scope="col" title={title} className={`px-2 py-1 font-normal uppercase tracking-wide ${align === 'right' ? 'text-right' : 'text-left'}`}>
+      {children}
+    </th>
+  );
+}
+
+/** The overview table frame: sortable headers (name, CPU, memory) and one row per sandbox as children. */
+export function SandboxTable({ sort, onSort, children }: SandboxTableProps) {
+  return (
+    <table className="w-full border-collapse" aria-label="Sandboxes">
+      <thead className="sticky top-0 z-10 bg-cpu/15 text-left text-[11.5px] text-muted">
+        <tr className="border-b border-line">
+          <SortHeader label="Name" k="name" sort={sort} onSort={onSort} />
+          <SortHeader label="CPU % of machine" k="cpu" sort={sort} onSort={onSort} />
+          <Th align="right" title="CPU limit, % of machine">Limit</Th>
+          <Th align="right" title="CPU in use, cores">Cores</Th>
+          <SortHeader label="Memory / limit" k="memory" sort={sort} onSort={onSort} />
+          <Th align="right" title="Usage minus inactive file cache">Working set</Th>
+          <Th align="right">Pids</Th>
+          <Th>State</Th>
+          <Th title="CPU % of machine over the last minute">CPU 60 s</Th>
+        </tr>
+      </thead>
+      <tbody>{children}</tbody>
+    </table>
+  );
+}
+
+/** Shown instead of the table when the agent reports no sandboxes. */
+export function SandboxEmptyState({ agentUrl }: { agentUrl?: string }) {
+  const url = agentUrl ?? 'http://127.0.0.1:7070';
+  return (
+    <div className="mx-3 my-6 max-w-3xl space-y-2 border border-dashed border-line p-4">
+      <p className="font-bold text-fg">No sandboxes yet.</p>
+      <p className="text-muted">
+        A sandbox is a cgroup under the agent&apos;s managed parent. Create one through the agent&apos;s HTTP API (on the server), then
+        move processes into it:
+      </p>
+      <pre className="overflow-x-auto bg-panel-2 p-2 text-[11.5px] text-fg">
+        {`TOKEN=$(sudo cat /var/lib/cgdash/agent.token)
+curl -X POST -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
+     -d '{"name":"bob","cpuPercent":25,"memoryBytes":"512M"}' ${url}/api/v1/sandboxes
+curl -X POST -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
+     -d '{"pid":12345}' ${url}/api/v1/sandboxes/bob/procs`}
+      </pre>
+      <p className="text-muted">
+        Or run <code className="text-fg">npm run demo</code> to start three demo tenants.
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,25 @@
+/** Display helpers shared by presentational components. Pure. */
+
+/** htop-style uptime: "3 days, 04:12:09" or "04:12:09". */
+export function formatUptime(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  const days = Math.floor(s / 86400);
+  const hms = [Math.floor((s % 86400) / 3600), Math.floor((s % 3600) / 60), s % 60].map((n) => String(n).padStart(2, '0')).join(':');
+  return days > 0 ? `${days} day${days === 1 ? '' : 's'}, ${hms}` : hms;
+}
+
+/** "12.3" with a fixed number of digits; null → "—". */
+export function formatNumber(n: number | null | undefined, digits = 1): string {
+  return n === null || n === undefined || !Number.isFinite(n) ? '—' : n.toFixed(digits);
+}
+
+/** Percent value for dense table cells: "12.3%" (no space), null → "—". */
+export function formatPct(n: number | null | undefined, digits = 1): string {
+  return n === null || n === undefined ? '—' : `${n.toFixed(digits)}%`;
+}
+
+/** Clock time for chart axes: "14:03:27". */
+export function formatClock(ms: number): string {
+  const d = new Date(ms);
+  return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
+}

@@ -1,0 +1,38 @@
+import type { SandboxSample } from '@/lib/protocol';
+import type { DashboardState } from './create-dashboard-store';
+import { STALE_INTERVALS } from './slices/samples';
+
+/** What the header's connection indicator says. */
+export type Liveness = 'live' | 'reconnecting' | 'stale' | 'connecting' | 'logged-out';
+
+/**
+ * live: socket up, agent up, last batch younger than STALE_INTERVALS × interval.
+ * reconnecting: the browser socket is down (socket.io retries by itself).
+ * stale: connected, but the agent is unreachable or batches stopped arriving.
+ */
+export function selectLiveness(s: DashboardState, nowMs: number): Liveness {
+  if (s.socketState === 'refused') return 'logged-out';
+  if (s.socketState === 'disconnected') return 'reconnecting';
+  if (s.socketState === 'connecting') return s.lastBatchReceivedAt === null ? 'connecting' : 'reconnecting';
+  if (s.agent && !s.agent.connected) return 'stale';
+  if (s.lastBatchReceivedAt === null) return 'connecting';
+  return nowMs - s.lastBatchReceivedAt > STALE_INTERVALS * s.intervalMs ? 'stale' : 'live';
+}
+
+export type SortKey = 'name' | 'cpu' | 'memory';
+export interface SortSpec { key: SortKey; dir: 'asc' | 'desc' }
+
+function sortValue(s: SandboxSample, key: SortKey): number {
+  return key === 'cpu' ? (s.cpu.usagePercent ?? -1) : (s.memory.usageBytes ?? -1);
+}
+
+/** Sandbox names in display order; ties fall back to the name so rows never swap at random. */
+export function selectSortedNames(s: DashboardState, sort: SortSpec): string[] {
+  const rows = Object.values(s.latest);
+  const sign = sort.dir === 'asc' ? 1 : -1;
+  rows.sort((a, b) => {
+    const d = sort.key === 'name' ? 0 : sortValue(a, sort.key) - sortValue(b, sort.key);
+    return d !== 0 ? sign * d : sort.key === 'name' ? sign * a.name.localeCompare(b.name) : a.name.localeCompare(b.name);
+  });
+  return rows.map((r) => r.name);
+}
