@@ -100,6 +100,7 @@ describe('v1 driver on real cgroups', { skip: unavailable ?? false }, () => {
     assert.ok(peak <= limit && maxSeen <= limit, `peak ${peak} over the limit`);
     assert.ok(oomKills > oomBefore, 'a 1000 MB grower under 80M must be OOM-killed');
     await tp.driver.kill('mem80');
+    assert.equal(await tp.driver.setMemoryLimit('mem80', null), null, 'unlimited reads back as null (page-aligned LONG_MAX)');
   });
 
   test('setMemoryLimit() below unreclaimable usage fails with EBUSY as CgroupFileError', async () => {

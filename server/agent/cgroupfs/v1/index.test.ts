@@ -1,0 +1,179 @@
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import type { CgroupDriver, DriverOptions } from '../driver';
+import { CgroupParseError, isVanished, SandboxConflictError, SandboxNotFoundError } from '../errors';
+import { detectLayout, loadLayout } from '../layout';
+import { createV1Driver } from '.';
+
+/**
+ * Driver tests on a copy of the real capture (see its README): bob has a 10000/100000 µs quota,
+ * an 80M limit, ran `yes` for ~1 s and was captured FROZEN; carol is unlimited, THAWED and empty.
+ * Never call kill() on bob here: its cgroup.procs holds a PID from the capture host, which on
+ * this machine could be any live process.
+ */
+const FIXTURE = join(import.meta.dirname, '../../../../test/fixtures/cgroupfs/v1-hybrid-debian12-6.18');
+const CG = 'sys/fs/cgroup';
+
+describe('v1 driver on the captured v1-hybrid-debian12-6.18 tree', () => {
+  let root: string;
+  let driver: CgroupDriver;
+  const file = (controller: string, rel: string) => readFileSync(join(root, CG, controller, 'cgdash', rel), 'utf8');
+
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'cgdash-v1-'));
+    cpSync(FIXTURE, root, { recursive: true });
+    const opts: DriverOptions = { hostRoot: root, layout: loadLayout(root), parent: 'cgdash', cpuCount: 2 };
+    driver = createV1Driver(opts);
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  test('readStats() returns the captured counters of the frozen, limited sandbox', async () => {
+    assert.deepEqual(await driver.readStats('bob'), {
+      identity: statSync(join(root, CG, 'cpuacct/cgdash/bob'), { bigint: true }).ino,
+      cpuUsageNs: 111571887n,
+      nrPeriods: 11n,
+      nrThrottled: 11n,
+      cpuQuota: { quotaUsec: 10000n, periodUsec: 100000n },
+      memoryUsageBytes: 262144n,
+      memoryLimitBytes: 83886080n,
+      inactiveFileBytes: 0n,
+      oomKills: 0n,
+      freezer: 'frozen',
+      pids: 1,
+    });
+  });
+
+  test('readStats() reports unlimited as null and the thawed state for the unlimited sandbox', async () => {
+    const s = await driver.readStats('carol');
+    assert.equal(s.cpuQuota, null);
+    assert.equal(s.memoryLimitBytes, null);
+    assert.equal(s.freezer, 'thawed');
+    assert.equal(s.pids, 0);
+  });
+
+  test('readStats() gives null for a missing optional file and throws CgroupParseError for a garbled one', async () => {
+    unlinkSync(join(root, CG, 'memory/cgdash/bob/memory.stat'));
+    const s = await driver.readStats('bob');
+    assert.equal(s.inactiveFileBytes, null);
+    assert.equal(s.memoryUsageBytes, 262144n);
+    writeFileSync(join(root, CG, 'cpuacct/cgdash/bob/cpuacct.usage'), 'lots\n');
+    await assert.rejects(driver.readStats('bob'), (e) => e instanceof CgroupParseError && e.file === 'cpuacct.usage');
+  });
+
+  test('readStats() of a missing sandbox throws SandboxNotFoundError, which isVanished() accepts', async () => {
+    await assert.rejects(driver.readStats('nobody'), (e) => e instanceof SandboxNotFoundError && isVanished(e));
+  });
+
+  test('listSandboxes() returns the sorted union of child groups across hierarchies', async () => {
+    assert.deepEqual(await driver.listSandboxes(), ['bob', 'carol']);
+    cpSync(join(root, CG, 'memory/cgdash/carol'), join(root, CG, 'memory/cgdash/eve'), { recursive: true });
+    assert.deepEqual(await driver.listSandboxes(), ['bob', 'carol', 'eve']);
+  });
+
+  test('setCpuQuota() writes period and quota and returns the value read back', async () => {
+    const q = { quotaUsec: 20000n, periodUsec: 50000n };
+    assert.deepEqual(await driver.setCpuQuota('carol', q), q);
+    assert.equal(file('cpu', 'carol/cpu.cfs_quota_us'), '20000');
+    assert.equal(file('cpu', 'carol/cpu.cfs_period_us'), '50000');
+    assert.equal(await driver.setCpuQuota('bob', null), null);
+    assert.equal(file('cpu', 'bob/cpu.cfs_quota_us'), '-1');
+    assert.equal(file('cpu', 'bob/cpu.cfs_period_us'), '100000\n', 'unlimited keeps the period');
+  });
+
+  test('setMemoryLimit() writes bytes, and -1 for unlimited', async () => {
+    assert.equal(await driver.setMemoryLimit('carol', 52428800n), 52428800n);
+    assert.equal(file('memory', 'carol/memory.limit_in_bytes'), '52428800');
+    // A plain file echoes "-1" back where the kernel answers LONG_MAX, so only the write is checked here;
+    // the real read-back (null) is asserted in test/integration/driver.test.ts.
+    await assert.rejects(driver.setMemoryLimit('bob', null), CgroupParseError);
+    assert.equal(file('memory', 'bob/memory.limit_in_bytes'), '-1');
+  });
+
+  test('freeze() and thaw() write freezer.state and return the state read back', async () => {
+    assert.equal(await driver.freeze('carol'), 'frozen');
+    assert.equal(file('freezer', 'carol/freezer.state'), 'FROZEN');
+    assert.equal(await driver.thaw('bob'), 'thawed');
+    assert.equal(file('freezer', 'bob/freezer.state'), 'THAWED');
+  });
+
+  test('kill() of an empty sandbox signals nobody and leaves it thawed', async () => {
+    assert.equal(await driver.kill('carol'), 0);
+    assert.equal(file('freezer', 'carol/freezer.state'), 'THAWED\n');
+  });
+
+  test('create() makes the group in the six managed hierarchies but not cpuset; again gives SandboxConflictError', async () => {
+    await driver.create('dave');
+    for (const c of ['cpu', 'cpuacct', 'memory', 'freezer', 'pids', 'blkio']) assert.ok(existsSync(join(root, CG, c, 'cgdash/dave')), c);
+    assert.ok(!existsSync(join(root, CG, 'cpuset/cgdash')));
+    await assert.rejects(driver.create('dave'), SandboxConflictError);
+    await assert.rejects(driver.create('bob'), SandboxConflictError);
+    await driver.remove('dave');
+    for (const c of ['cpu', 'cpuacct', 'memory', 'freezer', 'pids', 'blkio']) assert.ok(!existsSync(join(root, CG, c, 'cgdash/dave')), c);
+  });
+
+  test('movePid() writes the PID to cgroup.procs in every hierarchy of the sandbox', async () => {
+    await driver.movePid('carol', 4242);
+    for (const c of ['cpu', 'cpuacct', 'memory', 'freezer', 'pids', 'blkio']) assert.equal(file(c, 'carol/cgroup.procs'), '4242', c);
+  });
+
+  test('every method on a missing sandbox throws SandboxNotFoundError', async () => {
+    for (const call of [
+      () => driver.remove('nobody'), () => driver.movePid('nobody', 1), () => driver.freeze('nobody'), () => driver.thaw('nobody'),
+      () => driver.kill('nobody'), () => driver.setCpuQuota('nobody', null), () => driver.setMemoryLimit('nobody', null), () => driver.listPids('nobody'),
+    ]) await assert.rejects(call(), SandboxNotFoundError);
+    assert.equal(await driver.exists('nobody'), false);
+  });
+
+  test('a name that would leave the managed parent is refused before any path is used', async () => {
+    for (const name of ['..', '../cgdash', 'a/b', '', '.']) {
+      await assert.rejects(driver.readStats(name), /escapes the managed parent/);
+      await assert.rejects(driver.create(name), /escapes the managed parent/);
+    }
+  });
+
+  test('ensureParent() creates the parent in every managed hierarchy of an empty tree', async () => {
+    const d = createV1Driver({ hostRoot: root, layout: loadLayout(root), parent: 'tenants', cpuCount: 2 });
+    await d.ensureParent();
+    for (const c of ['cpu', 'cpuacct', 'memory', 'freezer', 'pids', 'blkio']) assert.ok(existsSync(join(root, CG, c, 'tenants')), c);
+    assert.deepEqual(await d.listSandboxes(), []);
+  });
+});
+
+describe('v1 driver with cpu and cpuacct co-mounted (the common distro layout)', () => {
+  let root: string;
+  let driver: CgroupDriver;
+  const CO = join(CG, 'cpu,cpuacct');
+
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'cgdash-v1co-'));
+    cpSync(FIXTURE, root, { recursive: true });
+    // Merge the captured cpu and cpuacct groups into one co-mounted hierarchy.
+    cpSync(join(root, CG, 'cpu'), join(root, CO), { recursive: true });
+    cpSync(join(root, CG, 'cpuacct'), join(root, CO), { recursive: true });
+    const mountinfo = readFileSync(join(root, 'proc/self/mountinfo'), 'utf8')
+      .replace(/^.* \/sys\/fs\/cgroup\/cpu .*\n/m, '')
+      .replace(/ \/sys\/fs\/cgroup\/cpuacct (.*) rw,cpuacct$/m, ' /sys/fs/cgroup/cpu,cpuacct $1 rw,cpu,cpuacct');
+    driver = createV1Driver({ hostRoot: root, layout: detectLayout(mountinfo, root), parent: 'cgdash', cpuCount: 2 });
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  test('readStats() reads cpuacct.usage and cpu.cfs_quota_us from the one shared directory', async () => {
+    const s = await driver.readStats('bob');
+    assert.equal(s.cpuUsageNs, 111571887n);
+    assert.deepEqual(s.cpuQuota, { quotaUsec: 10000n, periodUsec: 100000n });
+    assert.equal(s.identity, statSync(join(root, CO, 'cgdash/bob'), { bigint: true }).ino);
+  });
+
+  test('create() makes the shared directory once (no EEXIST conflict with itself)', async () => {
+    await driver.create('dave');
+    assert.ok(existsSync(join(root, CO, 'cgdash/dave')));
+    assert.ok(!existsSync(join(root, CG, 'cpu/cgdash/dave')));
+    // The kernel populates a new group; mkdir on a plain fs does not.
+    for (const h of ['cpu,cpuacct', 'memory', 'freezer', 'pids', 'blkio']) writeFileSync(join(root, CG, h, 'cgdash/dave/cgroup.procs'), '');
+    await driver.movePid('dave', 7);
+    assert.equal(readFileSync(join(root, CO, 'cgdash/dave/cgroup.procs'), 'utf8'), '7');
+  });
+});
