@@ -47,11 +47,21 @@ export function realCgroupsUnavailableReason(): string | null {
   return null;
 }
 
+/**
+ * Records `pid` (default: this process) as the owner of a test parent, so that a later sweep removes
+ * it as soon as that process is gone instead of waiting STALE_AFTER_MS. Call it for parents that the
+ * agent creates (e2e, agent API tests) right after choosing the name.
+ */
+export function registerTestParent(parent: string, pid = process.pid): void {
+  if (!parent.startsWith(PREFIX) || parent.includes('/')) throw new Error(`not a test parent name: ${parent}`);
+  mkdirSync(OWNERS_DIR, { recursive: true });
+  writeFileSync(join(OWNERS_DIR, parent), String(pid));
+}
+
 /** Creates `cgdash-test-<hex>` in every hierarchy via driver.ensureParent() and records this process as its owner. */
 export async function createTestParent(): Promise<TestParent> {
   const parent = `${PREFIX}${randomBytes(4).toString('hex')}`;
-  mkdirSync(OWNERS_DIR, { recursive: true });
-  writeFileSync(join(OWNERS_DIR, parent), String(process.pid));
+  registerTestParent(parent);
   const layout = loadLayout('/');
   const cpuCount = availableParallelism();
   const driver = createDriver({ hostRoot: '/', layout, parent, cpuCount });
