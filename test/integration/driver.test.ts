@@ -110,7 +110,9 @@ describe('v1 driver on real cgroups', { skip: unavailable ?? false }, () => {
     while ((await tp.driver.readStats('holder')).memoryUsageBytes! < 64n * 1024n * 1024n && Date.now() < deadline) await sleep(50);
     const usage = (await tp.driver.readStats('holder')).memoryUsageBytes!;
     assert.ok(usage >= 64n * 1024n * 1024n, `holder uses ${usage}`);
+    const t0 = process.hrtime.bigint();
     await assert.rejects(tp.driver.setMemoryLimit('holder', 16n * 1024n * 1024n), (e) => {
+      console.log(`# EBUSY after ${Number(process.hrtime.bigint() - t0) / 1e6} ms of kernel reclaim attempts (usage ${usage})`);
       assert.ok(e instanceof CgroupFileError, String(e));
       assert.equal(e.errno, 'EBUSY');
       assert.equal(e.file, 'memory.limit_in_bytes');
@@ -125,7 +127,9 @@ describe('v1 driver on real cgroups', { skip: unavailable ?? false }, () => {
     await spawnInSandbox(tp, 'ice', 'yes');
     await sleep(200);
     assert.ok((await cpuNsOver(tp, 'ice', 300)) > 100_000_000n, 'yes runs before freezing');
+    const t0 = process.hrtime.bigint();
     assert.equal(await tp.driver.freeze('ice'), 'frozen');
+    console.log(`# freeze() of a running yes took ${Number(process.hrtime.bigint() - t0) / 1e6} ms`);
     assert.equal((await tp.driver.readStats('ice')).freezer, 'frozen');
     assert.equal(await cpuNsOver(tp, 'ice', 500), 0n);
     assert.equal(await tp.driver.thaw('ice'), 'thawed');
@@ -141,7 +145,9 @@ describe('v1 driver on real cgroups', { skip: unavailable ?? false }, () => {
     await spawnInSandbox(tp, 'ice', 'yes');
     await spawnInSandbox(tp, 'ice', 'yes');
     await tp.driver.freeze('ice');
+    const t0 = process.hrtime.bigint();
     assert.equal(await tp.driver.kill('ice'), 2);
+    console.log(`# kill() of a frozen group of 2 took ${Number(process.hrtime.bigint() - t0) / 1e6} ms`);
     const stats = await tp.driver.readStats('ice');
     assert.equal(stats.pids, 0);
     assert.equal(stats.freezer, 'thawed');
