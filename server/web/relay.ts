@@ -69,6 +69,7 @@ export function createRelay(io: BrowserServer, opts: RelayOptions): Relay {
     for (const name of watchers.keys()) subscribeAgent(name);
   });
   agent.on('disconnect', (reason) => {
+    if (closed) return;
     setStatus({ connected: false, message: `Lost the connection to the agent (${reason}); reconnecting…` });
   });
   agent.on('connect_error', (err) => {

@@ -1,0 +1,45 @@
+import type { ReactNode } from 'react';
+import type { SandboxSample } from '@/lib/protocol';
+import { formatBytes } from '@/lib/units/bytes';
+import { formatNumber, formatPct } from '@/components/ui/format';
+import { StateBadges } from './state-badges';
+
+function Stat({ label, children, title }: { label: string; children: ReactNode; title?: string }) {
+  return (
+    <div className="min-w-24" title={title}>
+      <div className="text-[10.5px] uppercase tracking-wide text-dim">{label}</div>
+      <div className="text-[14px] text-fg">{children}</div>
+    </div>
+  );
+}
+
+/** The numbers line under a sandbox's name: what it costs the box right now. */
+export function SandboxSummary({ sample }: { sample: SandboxSample }) {
+  const { cpu, memory } = sample;
+  return (
+    <div className="flex flex-wrap items-end gap-x-6 gap-y-2">
+      <Stat label="CPU of machine">
+        <span className="text-cpu">{formatPct(cpu.usagePercent)}</span>
+        <span className="text-muted"> / {cpu.limitPercent === null ? '∞' : formatPct(cpu.limitPercent)}</span>
+      </Stat>
+      <Stat label="Cores">{formatNumber(cpu.usageCores, 2)}</Stat>
+      <Stat label="Throttled" title="Share of CFS periods throttled over the last interval">
+        <span className={cpu.throttledPercent ? 'text-warn' : ''}>{formatPct(cpu.throttledPercent, 0)}</span>
+      </Stat>
+      <Stat label="Memory">
+        <span className="text-mem">{formatBytes(memory.usageBytes)}</span>
+        <span className="text-muted"> / {memory.limitBytes === null ? '∞' : formatBytes(memory.limitBytes)}</span>
+      </Stat>
+      <Stat label="Working set">
+        <span className="text-ws">{formatBytes(memory.workingSetBytes)}</span>
+      </Stat>
+      <Stat label="OOM kills">
+        <span className={memory.oomKills ? 'text-danger' : ''}>{memory.oomKills ?? '—'}</span>
+      </Stat>
+      <Stat label="Pids">{sample.pids ?? '—'}</Stat>
+      <div className="pb-0.5">
+        <StateBadges sample={sample} />
+      </div>
+    </div>
+  );
+}
