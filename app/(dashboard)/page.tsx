@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { HostHeaderLive } from '@/components/connected/host-header-live';
 import { SandboxTableLive } from '@/components/connected/sandbox-table-live';
+import { StaleVeil } from '@/components/connected/stale-veil';
 
 export const metadata: Metadata = { title: 'Overview · cgdash' };
 
@@ -8,8 +9,10 @@ export const metadata: Metadata = { title: 'Overview · cgdash' };
 export default function OverviewPage() {
   return (
     <main>
-      <HostHeaderLive />
-      <SandboxTableLive />
+      <StaleVeil>
+        <HostHeaderLive />
+        <SandboxTableLive />
+      </StaleVeil>
     </main>
   );
 }

@@ -3,13 +3,15 @@
 import Link from 'next/link';
 import { useEffect } from 'react';
 import { watchSandbox } from '@/lib/client/bind-socket';
-import { WINDOW_POINTS, type SeriesPoint } from '@/lib/store/slices/samples';
+import { STALE_INTERVALS, WINDOW_POINTS, type SeriesPoint } from '@/lib/store/slices/samples';
+import { formatClock } from '@/components/ui/format';
 import { CpuChart } from '@/components/charts/cpu-chart';
 import { MemoryChart } from '@/components/charts/memory-chart';
 import { ProcessTable } from '@/components/sandbox/process-table';
 import { SandboxSummary } from '@/components/sandbox/sandbox-summary';
 import { useDashboard, useDashboardWiring } from '@/components/providers/dashboard-providers';
 import { SandboxControlsLive } from './sandbox-controls-live';
+import { StaleVeil } from './stale-veil';
 
 const NO_POINTS: SeriesPoint[] = [];
 
@@ -20,6 +22,7 @@ export function SandboxLivePanel({ name }: { name: string }) {
 
   const sample = useDashboard((s) => s.latest[name]);
   const processes = useDashboard((s) => s.details[name]?.processes);
+  const processesT = useDashboard((s) => s.details[name]?.t ?? null);
   const detailError = useDashboard((s) => s.detailErrors[name] ?? null);
   const hasOverview = useDashboard((s) => s.host !== null);
   const cpuCount = useDashboard((s) => s.host?.cpuCount ?? null);
@@ -48,6 +51,8 @@ export function SandboxLivePanel({ name }: { name: string }) {
   }
 
   const nowMs = points.at(-1)?.t ?? sample.t;
+  // Both times come from the agent's clock, so no browser clock skew enters this comparison.
+  const processesStale = processesT !== null && sample.t - processesT > STALE_INTERVALS * intervalMs;
   const windowMs = WINDOW_POINTS * intervalMs;
   return (
     <main className="space-y-3 p-3">
@@ -60,13 +65,17 @@ export function SandboxLivePanel({ name }: { name: string }) {
           <span className="text-fg">sandboxes</span>
         </nav>
         <h1 className="text-[18px] font-bold text-fg">{name}</h1>
-        <SandboxSummary sample={sample} />
+        <StaleVeil>
+          <SandboxSummary sample={sample} />
+        </StaleVeil>
       </div>
       <div className="grid gap-3 xl:grid-cols-[minmax(0,1fr)_24rem]">
-        <div className="grid min-w-0 content-start gap-3">
-          <CpuChart points={points} limitPercent={sample.cpu.limitPercent} nowMs={nowMs} windowMs={windowMs} />
-          <MemoryChart points={points} limitBytes={sample.memory.limitBytes} nowMs={nowMs} windowMs={windowMs} />
-        </div>
+        <StaleVeil>
+          <div className="grid min-w-0 content-start gap-3">
+            <CpuChart points={points} limitPercent={sample.cpu.limitPercent} nowMs={nowMs} windowMs={windowMs} />
+            <MemoryChart points={points} limitBytes={sample.memory.limitBytes} nowMs={nowMs} windowMs={windowMs} />
+          </div>
+        </StaleVeil>
         <div className="min-w-0">
           <SandboxControlsLive sample={sample} cpuCount={cpuCount} disabled={!connected} />
         </div>
@@ -75,6 +84,12 @@ export function SandboxLivePanel({ name }: { name: string }) {
         <h2 className="flex items-baseline gap-3 border-b border-line px-2 py-1">
           <span className="font-bold">Processes</span>
           <span className="text-muted">{processes ? `${processes.length} shown` : detailError ? detailError.message : 'loading…'}</span>
+          {processes && processesT !== null && (
+            <span className={processesStale ? 'text-warn' : 'text-dim'}>
+              as of {formatClock(processesT)}
+              {processesStale && ' (not refreshed since; the agent sent no newer process list)'}
+            </span>
+          )}
         </h2>
         {processes && <ProcessTable processes={processes} />}
       </section>

@@ -50,6 +50,9 @@ export function createRelay(io: BrowserServer, opts: RelayOptions): Relay {
     path: '/socket.io',
     auth: { token: opts.agentToken },
     transports: ['websocket'],
+    // The agent is local: retry fast (0.5 s doubling to 2 s) so a restarted agent is back within seconds.
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 2_000,
   });
   /** Browser socket ids per subscribed sandbox name: the agent is subscribed while a set is non-empty. */
   const watchers = new Map<string, Set<string>>();
