@@ -12,7 +12,11 @@ const SUBSCRIBE_TIMEOUT_MS = 12_000;
 export function bindSocket(socket: DashboardSocket, store: DashboardStoreApi): () => void {
   const s = store.getState();
   const onConnect = () => s.setSocketState('connected');
-  const onDisconnect = (reason: string) => s.setSocketState('disconnected', reason);
+  const onDisconnect = (reason: string) => {
+    s.setSocketState('disconnected', reason);
+    // socket.io-client does not retry after a server-side disconnect(); a web server restart should not need a reload.
+    if (reason === 'io server disconnect') socket.connect();
+  };
   // A refused handshake (expired session, foreign origin) leaves the socket inactive: no auto-retry.
   const onConnectError = (err: Error) => s.setSocketState(socket.active ? 'disconnected' : 'refused', err.message);
   const onBatch = (batch: OverviewBatch) => s.ingest(batch, Date.now());
