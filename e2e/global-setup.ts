@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { removeTestParent, sweepStaleTestParents } from '../test/helpers/test-parent';
+import { registerTestParent, removeTestParent, sweepStaleTestParents } from '../test/helpers/test-parent';
 
 const root = join(import.meta.dirname, '..');
 
@@ -15,6 +15,7 @@ const root = join(import.meta.dirname, '..');
 export default async function globalSetup() {
   await sweepStaleTestParents();
   const parent = `cgdash-test-e2e${randomBytes(4).toString('hex')}`;
+  registerTestParent(parent);
   const stateDir = mkdtempSync(join(tmpdir(), 'cgdash-e2e-'));
   const child = spawn(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), 'scripts/start.ts'], {
     cwd: root,

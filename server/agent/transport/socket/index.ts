@@ -35,11 +35,15 @@ export function watchedSandboxes(io: AgentIo): string[] {
   return names;
 }
 
-/** Publishers for the sampler: overview to everyone, detail to each sandbox's room. Slow clients drop batches (volatile) rather than buffer. */
+/**
+ * Publishers for the sampler: overview to everyone, detail to each sandbox's room. Not `volatile`:
+ * socket.io drops a volatile packet whenever the transport is still flushing the previous one, which
+ * is always the case for the detail sent right after the overview batch of the same round.
+ */
 export function createPublishers(io: AgentIo) {
   return {
-    publishOverview: (batch: OverviewBatch) => io.to(OVERVIEW).volatile.emit('samples:overview', batch),
-    publishDetail: (detail: SandboxDetail) => io.to(detailRoom(detail.name)).volatile.emit('samples:sandbox', detail),
+    publishOverview: (batch: OverviewBatch) => io.to(OVERVIEW).emit('samples:overview', batch),
+    publishDetail: (detail: SandboxDetail) => io.to(detailRoom(detail.name)).emit('samples:sandbox', detail),
   };
 }
 

@@ -1,0 +1,216 @@
+/**
+ * The agent end to end over its two transports, on real cgroups of this machine: HTTP JSON API and
+ * socket.io, under a cgdash-test-<random> parent that is removed afterwards, also when a test fails.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { io as ioClient } from 'socket.io-client';
+import { startAgent, type RunningAgent } from '../../server/agent/main';
+import { createLogger } from '../../server/agent/log';
+import { loadLayout } from '../../server/agent/cgroupfs/layout';
+import type { CgroupLayout } from '../../server/agent/cgroupfs/driver';
+import type { OverviewBatch } from '../../lib/protocol';
+import { registerTestParent, removeTestParent, sweepStaleTestParents } from '../helpers/test-parent';
+
+/** Resolves with the first `event` from `sock`, or rejects after `ms` (a hung wait must not skip cleanup). */
+function nextEvent<T>(sock: { once(ev: string, fn: (v: T) => void): unknown }, event: string, ms = 5000): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${event} within ${ms} ms`)), ms);
+    sock.once(event, (v: T) => { clearTimeout(timer); resolve(v); });
+  });
+}
+
+const isRoot = process.getuid?.() === 0;
+const skip = !isRoot && process.env.CGDASH_REQUIRE_REAL_CGROUPS !== '1' ? 'needs root and real cgroups' : false;
+
+describe('agent over HTTP and socket.io on real cgroups', { skip }, () => {
+  const parent = `cgdash-test-${randomBytes(4).toString('hex')}`;
+  const stateDir = mkdtempSync(join(tmpdir(), 'cgdash-agent-'));
+  const started: ChildProcess[] = [];
+  let agent: RunningAgent;
+  let layout: CgroupLayout;
+
+  const api = async (method: string, path: string, body?: unknown, token: string | null = agent.token) => {
+    const res = await fetch(`${agent.url}${path}`, {
+      method,
+      headers: { ...(token !== null && { authorization: `Bearer ${token}` }), 'content-type': 'application/json' },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, json: text ? JSON.parse(text) : null };
+  };
+  const v1File = (controller: 'cpu' | 'memory' | 'freezer', name: string, file: string) =>
+    readFileSync(join(layout.v1[controller]!, parent, name, file), 'utf8').trim();
+  const spawnYes = () => {
+    const p = spawn('sh', ['-c', 'exec yes > /dev/null'], { stdio: 'ignore' });
+    started.push(p);
+    return p;
+  };
+
+  before(async () => {
+    await sweepStaleTestParents();
+    registerTestParent(parent);
+    layout = await loadLayout('/');
+    agent = await startAgent(
+      { hostRoot: '/', parent, intervalMs: 250, host: '127.0.0.1', port: 0, stateDir, logLevel: 'error' },
+      createLogger('agent-test', 'error'),
+    );
+  });
+
+  after(async () => {
+    for (const p of started) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+    await agent?.close();
+    await removeTestParent(parent);
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  test('GET /healthz answers without a token; the API answers 401 without or with a wrong token', async () => {
+    assert.equal((await api('GET', '/healthz', undefined, null)).status, 200);
+    const none = await api('GET', '/api/v1/sandboxes', undefined, null);
+    assert.equal(none.status, 401);
+    assert.match(none.json.error, /token/);
+    assert.equal((await api('GET', '/api/v1/sandboxes', undefined, 'wrong')).status, 401);
+  });
+
+  test('the token file is created with mode 0600', () => {
+    assert.equal(statSync(join(stateDir, 'agent.token')).mode & 0o777, 0o600);
+  });
+
+  test('POST /api/v1/sandboxes refuses bad names with 400 and creates nothing', async () => {
+    for (const name of ['../evil', 'a/b', '..', '.hidden', '', 'x'.repeat(65), 'a..b']) {
+      const r = await api('POST', '/api/v1/sandboxes', { name });
+      assert.equal(r.status, 400, `name ${JSON.stringify(name)}`);
+      assert.equal(typeof r.json.error, 'string');
+    }
+    assert.equal(existsSync(join(layout.v1.cpu!, 'evil')), false);
+    assert.equal((await api('GET', '/api/v1/sandboxes')).json.length, 0);
+    assert.equal((await api('POST', '/api/v1/sandboxes', '{not json')).status, 400);
+    assert.equal((await api('POST', '/api/v1/sandboxes', { name: 'ok1', memoryBytes: '80Q' })).status, 400);
+    assert.equal((await api('GET', '/api/v1/sandboxes/ok1')).status, 404, 'a bad memory size must not leave a sandbox behind');
+  });
+
+  test('POST creates a sandbox with limits that the kernel files hold, and answers 201 with them read back', async () => {
+    const r = await api('POST', '/api/v1/sandboxes', { name: 'web1', cpuPercent: 5, memoryBytes: '80M' });
+    assert.equal(r.status, 201, JSON.stringify(r.json));
+    assert.equal(r.json.memory.limitBytes, 80 * 1024 * 1024);
+    assert.ok(Math.abs(r.json.cpu.limitPercent - 5) < 0.01);
+    assert.equal(v1File('memory', 'web1', 'memory.limit_in_bytes'), String(80 * 1024 * 1024));
+    const cpus = Number(readFileSync('/sys/devices/system/cpu/online', 'utf8').trim().split('-').pop()) + 1;
+    assert.equal(v1File('cpu', 'web1', 'cpu.cfs_quota_us'), String(5 * cpus * 1000));
+    assert.equal((await api('POST', '/api/v1/sandboxes', { name: 'web1' })).status, 409);
+  });
+
+  test('a sandbox object has the documented fields; unlimited limits are null', async () => {
+    await api('POST', '/api/v1/sandboxes', { name: 'plain' });
+    const s = (await api('GET', '/api/v1/sandboxes')).json.find((x: { name: string }) => x.name === 'plain');
+    assert.equal(s.cpu.limitPercent, null);
+    assert.equal(s.memory.limitBytes, null);
+    for (const key of ['usagePercent', 'usageCores']) assert.ok(key in s.cpu);
+    for (const key of ['usageBytes', 'workingSetBytes', 'oomKills']) assert.ok(key in s.memory);
+    assert.equal(s.frozen, false);
+    assert.equal(s.pids, 0);
+  });
+
+  test('PATCH validates all input before writing any, and null removes a limit', async () => {
+    assert.equal((await api('PATCH', '/api/v1/sandboxes/web1', { cpuPercent: 0 })).status, 400);
+    assert.equal((await api('PATCH', '/api/v1/sandboxes/web1', { cpuPercent: 101 })).status, 400);
+    assert.equal((await api('PATCH', '/api/v1/sandboxes/web1', { cpuPercent: 50, memoryBytes: 'lots' })).status, 400);
+    assert.notEqual(v1File('cpu', 'web1', 'cpu.cfs_quota_us'), '-1');
+    assert.equal((await api('PATCH', '/api/v1/sandboxes/web1', { bogus: 1 })).status, 400);
+    assert.equal((await api('PATCH', '/api/v1/sandboxes/nope', { cpuPercent: 10 })).status, 404);
+    const r = await api('PATCH', '/api/v1/sandboxes/web1', { cpuPercent: null, memoryBytes: null });
+    assert.equal(r.status, 200, JSON.stringify(r.json));
+    assert.equal(r.json.cpu.limitPercent, null);
+    assert.equal(r.json.memory.limitBytes, null);
+    assert.equal(v1File('cpu', 'web1', 'cpu.cfs_quota_us'), '-1');
+  });
+
+  test('procs, process list, freeze, thaw, kill and delete work on a loaded sandbox', async () => {
+    const yes = spawnYes();
+    assert.equal((await api('POST', '/api/v1/sandboxes/web1/procs', { pid: yes.pid })).status, 200);
+    assert.equal((await api('POST', '/api/v1/sandboxes/web1/procs', { pid: 'x' })).status, 400);
+    const one = await api('GET', '/api/v1/sandboxes/web1');
+    assert.equal(one.status, 200);
+    const p = one.json.processes.find((x: { pid: number }) => x.pid === yes.pid);
+    assert.ok(p, JSON.stringify(one.json.processes));
+    assert.equal(p.command, 'yes');
+    assert.equal(p.user, 'root');
+    assert.ok(p.cpuPercent > 20, `a busy yes uses most of a core, got ${p.cpuPercent}`);
+    assert.ok(p.rssBytes > 0);
+
+    const fr = await api('POST', '/api/v1/sandboxes/web1/freeze');
+    assert.deepEqual(fr.json, { freezer: 'frozen' });
+    assert.equal(v1File('freezer', 'web1', 'freezer.state'), 'FROZEN');
+    assert.equal((await api('GET', '/api/v1/sandboxes/web1')).json.frozen, true);
+    assert.deepEqual((await api('POST', '/api/v1/sandboxes/web1/thaw')).json, { freezer: 'thawed' });
+
+    assert.equal((await api('DELETE', '/api/v1/sandboxes/web1')).status, 409, 'a sandbox with processes cannot be removed');
+    const k = await api('POST', '/api/v1/sandboxes/web1/kill');
+    assert.equal(k.status, 200);
+    assert.ok(k.json.killed >= 1);
+    assert.equal(v1File('cpu', 'web1', 'cgroup.procs'), '');
+    assert.equal((await api('DELETE', '/api/v1/sandboxes/web1')).status, 204);
+    assert.equal((await api('GET', '/api/v1/sandboxes/web1')).status, 404);
+    assert.equal((await api('POST', '/api/v1/sandboxes/web1/freeze')).status, 404);
+  });
+
+  test('a memory limit below what the kernel can reclaim answers 409 with the kernel\'s EBUSY', async () => {
+    await api('POST', '/api/v1/sandboxes', { name: 'mem1' });
+    const grower = spawn(process.execPath, [join(import.meta.dirname, '../../scripts/demo/mem-grower.mjs')], { stdio: 'ignore', env: { ...process.env, TARGET_MIB: '64' } });
+    started.push(grower);
+    await api('POST', '/api/v1/sandboxes/mem1/procs', { pid: grower.pid });
+    for (let i = 0; i < 100 && Number(v1File('memory', 'mem1', 'memory.usage_in_bytes')) < 40 * 1024 * 1024; i++) await new Promise((r) => setTimeout(r, 100));
+    const r = await api('PATCH', '/api/v1/sandboxes/mem1', { memoryBytes: '4M' });
+    assert.equal(r.status, 409, JSON.stringify(r.json));
+    assert.equal(r.json.errno, 'EBUSY');
+    assert.match(r.json.error, /memory\.limit_in_bytes.*EBUSY/);
+    grower.kill('SIGKILL');
+  });
+
+  test('a cgroup made by another tool appears within one sample, and disappears when removed', async () => {
+    for (const c of ['cpu', 'cpuacct', 'memory', 'freezer', 'pids'] as const) mkdirSync(join(layout.v1[c]!, parent, 'external'));
+    await new Promise((r) => setTimeout(r, 600));
+    const names = (await api('GET', '/api/v1/sandboxes')).json.map((s: { name: string }) => s.name);
+    assert.ok(names.includes('external'), names.join(','));
+    assert.equal((await api('DELETE', '/api/v1/sandboxes/external')).status, 204);
+  });
+
+  test('socket.io refuses a wrong token and streams overview batches with an ack for every command', async () => {
+    const bad = ioClient(agent.url, { auth: { token: 'nope' }, reconnection: false });
+    const err = await nextEvent<Error>(bad, 'connect_error');
+    assert.match(err.message, /unauthorized/);
+    bad.close();
+
+    const sock = ioClient(agent.url, { auth: { token: agent.token }, reconnection: false });
+    try {
+      const batch = await nextEvent<OverviewBatch>(sock, 'samples:overview');
+      assert.ok(batch.host.cpuCount >= 1);
+      assert.equal(batch.host.layout, layout.kind);
+      const badAck = await sock.timeout(5000).emitWithAck('sandbox:setCpuLimit', { name: '../x', percent: 5 });
+      assert.equal(badAck.ok, false);
+      assert.equal(badAck.error.code, 'bad_request');
+      const created = await sock.timeout(5000).emitWithAck('sandbox:create', { name: 'sock1' });
+      assert.equal(created.ok, true, JSON.stringify(created));
+      const set = await sock.timeout(5000).emitWithAck('sandbox:setCpuLimit', { name: 'sock1', percent: 25 });
+      assert.equal(set.ok, true);
+      assert.ok(Math.abs(set.data.cpu.limitPercent - 25) < 0.01);
+      const mem = await sock.timeout(5000).emitWithAck('sandbox:setMemoryLimit', { name: 'sock1', bytes: '64M' });
+      assert.equal(mem.data.memory.limitBytes, 64 * 1024 * 1024);
+      const sub = await sock.timeout(5000).emitWithAck('subscribe:sandbox', { name: 'sock1' });
+      assert.equal(sub.ok, true);
+      assert.deepEqual(sub.data.processes, []);
+      const detail = await nextEvent<{ name: string }>(sock, 'samples:sandbox');
+      assert.equal(detail.name, 'sock1');
+      const missing = await sock.timeout(5000).emitWithAck('sandbox:freeze', { name: 'ghost' });
+      assert.equal(missing.error.code, 'not_found');
+      assert.equal((await sock.timeout(5000).emitWithAck('sandbox:remove', { name: 'sock1' })).ok, true);
+    } finally {
+      sock.close();
+    }
+  });
+});
