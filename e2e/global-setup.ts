@@ -17,7 +17,7 @@ export default async function globalSetup() {
   const parent = `cgdash-test-e2e${randomBytes(4).toString('hex')}`;
   registerTestParent(parent);
   const stateDir = mkdtempSync(join(tmpdir(), 'cgdash-e2e-'));
-  const child = spawn(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), 'scripts/start.ts'], {
+  const child = spawn(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), 'scripts/start.ts', '--demo'], {
     cwd: root,
     env: { ...process.env, CGDASH_PARENT: parent, CGDASH_STATE_DIR: stateDir, CGDASH_AGENT_PORT: '0', CGDASH_WEB_PORT: '0', CGDASH_WEB_HOST: '127.0.0.1', CGDASH_AGENT_HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'inherit'],

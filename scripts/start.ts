@@ -83,15 +83,20 @@ async function api(agentUrl: string, token: string, method: string, path: string
   return { status: res.status, json: text ? JSON.parse(text) : null };
 }
 
-/** Creates (or reuses) a demo tenant and starts its load inside it, through the agent's own API. */
-async function startTenant(agentUrl: string, token: string, name: string, limits: object, cmd: string[], cmdEnv: Record<string, string> = {}) {
+/**
+ * Creates (or reuses) a demo tenant and starts its load inside it, through the agent's own API. The
+ * shell waits on stdin until it has been moved, then execs the load: on v1 memory is charged where a
+ * page is first touched, so the load must start inside the sandbox, not be moved in after.
+ */
+async function startTenant(agentUrl: string, token: string, name: string, limits: object, shellCmd: string, cmdEnv: Record<string, string> = {}) {
   const r = await api(agentUrl, token, 'POST', '/api/v1/sandboxes', { name, ...limits });
   if (r.status !== 201 && r.status !== 409) throw new Error(`creating demo tenant ${name}: ${r.json?.error}`);
-  const proc = spawn(cmd[0], cmd.slice(1), { stdio: 'ignore', env: { ...env, ...cmdEnv } });
+  const proc = spawn('sh', ['-c', `read _ ; exec ${shellCmd}`], { stdio: ['pipe', 'ignore', 'ignore'], env: { ...env, ...cmdEnv } });
   children.push(proc);
   const m = await api(agentUrl, token, 'POST', `/api/v1/sandboxes/${name}/procs`, { pid: proc.pid });
   if (m.status !== 200) throw new Error(`moving demo load into ${name}: ${m.json?.error}`);
-  log(`demo tenant ${name}: ${cmd.join(' ')} (pid ${proc.pid})`);
+  proc.stdin!.end('go\n');
+  log(`demo tenant ${name}: ${shellCmd} (pid ${proc.pid})`);
 }
 
 async function shutdown(code = 0) {
@@ -124,9 +129,10 @@ async function main() {
   if (user) log(`web server runs as user ${user.name} (uid ${user.uid}); only the agent runs as root`);
   const [, loginUrl] = await webReady;
   if (demo) {
-    await startTenant(agentUrl, agentToken, 'bob', {}, ['sh', '-c', 'exec yes > /dev/null']);
-    await startTenant(agentUrl, agentToken, 'alice', { memoryBytes: '320M' }, [process.execPath, join(root, 'scripts/demo/mem-grower.mjs')], { TARGET_MIB: '300' });
-    await startTenant(agentUrl, agentToken, 'eve', { cpuPercent: 25 }, ['sleep', 'infinity']);
+    await startTenant(agentUrl, agentToken, 'bob', {}, 'yes > /dev/null');
+    // alice grows to ~180 MiB of buffers (+ ~45 MiB of Node itself) under 256 MiB: near her limit, not over it.
+    await startTenant(agentUrl, agentToken, 'alice', { memoryBytes: '256M' }, `${process.execPath} ${join(root, 'scripts/demo/mem-grower.mjs')}`, { TARGET_MIB: '180' });
+    await startTenant(agentUrl, agentToken, 'eve', { cpuPercent: 25 }, 'sleep infinity');
   }
   log(`ready. Open ${loginUrl}`);
   log('Ctrl-C stops it.');

@@ -1,6 +1,6 @@
-// Demo load: grows its resident memory by 4 MiB every 250 ms up to TARGET_MIB (default 300), holds it
+// Demo load: grows its resident memory by 4 MiB every 250 ms up to TARGET_MIB (default 180), holds it
 // for a few seconds, frees it and starts again, so a memory chart shows a clear saw-tooth.
-const target = Number(process.env.TARGET_MIB || 300) * 1024 * 1024;
+const target = Number(process.env.TARGET_MIB || 180) * 1024 * 1024;
 const step = 4 * 1024 * 1024;
 let held = [];
 let size = 0;
