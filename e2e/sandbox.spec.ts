@@ -71,7 +71,7 @@ test.describe('sandbox page controls act on the real cgroup', () => {
     await expect.poll(() => tenant.read('freezer', 'freezer.state')).toBe('FROZEN');
     await sandboxPage.kill.click();
     await expect(sandboxPage.page.getByRole('dialog')).toBeVisible();
-    expect(tenant.read('cpu', 'cgroup.procs')).not.toBe('', 'nothing is killed before the confirmation');
+    expect(tenant.read('cpu', 'cgroup.procs'), 'nothing is killed before the confirmation').not.toBe('');
     await sandboxPage.confirmKill.click();
     await expect.poll(() => tenant.read('cpu', 'cgroup.procs')).toBe('');
     await expect(sandboxPage.killResult).toBeVisible();
