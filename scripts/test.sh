@@ -7,6 +7,18 @@ cd "$(dirname "$0")/.."
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
+# Debian's Chromium drives the e2e suite and cgroup-tools gives the integration tests cgcreate/cgget;
+# install them when missing (the same packages .ci/run installs), so this command works on a fresh machine.
+if [ ! -x "${CGDASH_CHROMIUM:-/usr/bin/chromium}" ] || ! command -v cgget >/dev/null; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "== installing chromium and cgroup-tools (apt)"
+    DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium cgroup-tools
+  else
+    echo "npm test needs Debian's chromium and cgroup-tools: run it as root, or apt-get install chromium cgroup-tools first" >&2
+  fi
+fi
+
 echo "== typecheck"
 npx tsc --noEmit -p . || { echo "total: 0 passed, 1 failed"; exit 1; }
 
