@@ -8,15 +8,25 @@
  *   carol — no limits, thawed, empty.
  * It copies every readable file of the parent and both sandboxes (in every managed hierarchy) plus
  * the cgroup lines of /proc/self/mountinfo into the output tree, mirroring absolute paths, with the
- * parent renamed to `cgdash`, writes README.md (kernel, distro, date, skipped files), and always
- * kills its `yes` and removes the parent again. Run as root on the host to capture. Only v1/hybrid
- * hosts are supported so far (v2 needs a v2 kernel; see the v2 fixture's README).
+ * parent renamed to `cgdash`. It also records the host files the whole agent reads, so the agent can
+ * run on the tree with CGDASH_HOST_ROOT: sys/devices/system/cpu/online, proc/{stat,meminfo,loadavg,
+ * uptime}, proc/sys/kernel/hostname, proc/<pid>/{stat,status,cmdline} of every sandbox member, and
+ * etc/passwd reduced to the lines of the users those members run as.
+ *
+ * Every member PID (and TID) is rewritten to a PID that cannot exist on any Linux host (FAKE_PID_BASE
+ * = 2^22 + 1 and up, above the largest possible pid_max): in cgroup.procs, tasks, the proc/<pid>
+ * directory name and the PID fields of its stat/status; other PIDs there (parent, process group,
+ * session) become 0. A replay that signals a captured member can then only get ESRCH.
+ *
+ * It writes README.md (kernel, distro, date, contents, skipped files), and always kills its `yes`
+ * and removes the parent again. Run as root on the host to capture. Only v1/hybrid hosts are
+ * supported so far (v2 needs a v2 kernel; see the v2 fixture's README).
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, release } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { createDriver } from '../server/agent/cgroupfs/create-driver';
@@ -25,6 +35,12 @@ import { loadLayout } from '../server/agent/cgroupfs/layout';
 
 const FIXTURE_PARENT = 'cgdash';
 const MANAGED = ['cpu', 'cpuacct', 'memory', 'freezer', 'pids', 'blkio'] as const;
+/** 2^22 + 1: one above the largest pid_max Linux allows (PID_MAX_LIMIT = 2^22), so never a live PID. */
+const FAKE_PID_BASE = 4_194_305;
+/** Host files the agent reads besides cgroupfs (see server/agent/procfs/read.ts), relative to the root. */
+const HOST_FILES = ['sys/devices/system/cpu/online', 'proc/stat', 'proc/meminfo', 'proc/loadavg', 'proc/uptime', 'proc/sys/kernel/hostname'];
+/** Per-process files the agent reads for each member. */
+const PID_FILES = ['stat', 'status', 'cmdline'] as const;
 
 async function main(): Promise<void> {
   const layout = loadLayout('/');
@@ -47,9 +63,14 @@ async function main(): Promise<void> {
     await driver.freeze('bob');
     rmSync(out, { recursive: true, force: true });
     const skipped = captureTree(layout, parent, out);
+    const pidMap = memberPidMap(layout, parent);
+    rewritePidLists(out, pidMap);
     writeMountinfo(out);
-    writeReadme(out, layout, skipped);
-    console.log(`captured ${out} (${skipped.length} unreadable files skipped)`);
+    captureHostFiles(out);
+    const users = captureProcesses(out, pidMap);
+    writePasswd(out, users);
+    writeReadme(out, layout, skipped, pidMap, users);
+    console.log(`captured ${out} (${pidMap.size} member PIDs rewritten, ${skipped.length} unreadable files skipped)`);
   } finally {
     if (yes.exitCode === null) yes.kill('SIGKILL');
     for (const name of await driver.listSandboxes()) {
@@ -86,6 +107,89 @@ function copyDirFiles(src: string, dst: string, skipped: string[]): void {
   }
 }
 
+/**
+ * Real → fake PID for every task of every sandbox (cgroup.procs and tasks of every managed hierarchy,
+ * read from the live parent), numbered from FAKE_PID_BASE in ascending real-PID order.
+ */
+function memberPidMap(layout: CgroupLayout, parent: string): Map<number, number> {
+  const real = new Set<number>();
+  for (const mount of new Set(MANAGED.map((c) => layout.v1[c]).filter((m): m is string => m !== undefined))) {
+    const src = join(mount, parent);
+    for (const child of readdirSync(src, { withFileTypes: true }).filter((d) => d.isDirectory())) {
+      for (const f of ['cgroup.procs', 'tasks']) {
+        for (const n of readFileSync(join(src, child.name, f), 'utf8').split('\n').filter(Boolean)) real.add(Number(n));
+      }
+    }
+  }
+  return new Map([...real].sort((a, b) => a - b).map((pid, i) => [pid, FAKE_PID_BASE + i]));
+}
+
+/** Rewrites every cgroup.procs and tasks file in the captured tree through pidMap (an unmapped PID is a bug: throw). */
+function rewritePidLists(out: string, pidMap: Map<number, number>): void {
+  const walk = (dir: string): void => {
+    for (const d of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, d.name);
+      if (d.isDirectory()) walk(p);
+      else if (d.name === 'cgroup.procs' || d.name === 'tasks') {
+        const lines = readFileSync(p, 'utf8').split('\n').filter(Boolean).map((n) => {
+          const fake = pidMap.get(Number(n));
+          if (fake === undefined) throw new Error(`${p}: PID ${n} appeared after the member list was read`);
+          return `${fake}\n`;
+        });
+        writeFileSync(p, lines.join(''));
+      }
+    }
+  };
+  walk(join(out, 'sys/fs/cgroup'));
+}
+
+/** Copies the host-wide files the agent reads (CPU count, /proc/stat, meminfo, load, uptime, hostname). */
+function captureHostFiles(out: string): void {
+  for (const rel of HOST_FILES) {
+    mkdirSync(dirname(join(out, rel)), { recursive: true });
+    writeFileSync(join(out, rel), readFileSync(join('/', rel)));
+  }
+}
+
+/**
+ * Copies stat, status and cmdline of every member into proc/<fake pid>/, with PID fields rewritten:
+ * members → their fake PID, any other positive PID → 0. Returns the real uids the members run as.
+ */
+function captureProcesses(out: string, pidMap: Map<number, number>): Set<number> {
+  const mask = (n: string) => {
+    const v = Number(n);
+    return String(v > 0 ? pidMap.get(v) ?? 0 : v);
+  };
+  const uids = new Set<number>();
+  for (const [real, fake] of pidMap) {
+    const src = join('/proc', String(real));
+    const dst = join(out, 'proc', String(fake));
+    mkdirSync(dst, { recursive: true });
+    const stat = readFileSync(join(src, 'stat'), 'utf8');
+    const close = stat.lastIndexOf(')');
+    // Fields after comm: [0] state, [1] ppid, [2] pgrp, [3] session, [4] tty_nr, [5] tpgid.
+    const rest = stat.slice(close + 2).split(' ');
+    for (const i of [1, 2, 3, 5]) rest[i] = mask(rest[i]);
+    writeFileSync(join(dst, 'stat'), `${fake} ${stat.slice(stat.indexOf('('), close + 1)} ${rest.join(' ')}`);
+    const status = readFileSync(join(src, 'status'), 'utf8').replace(
+      /^(Pid|PPid|Tgid|TracerPid|NSpid|NStgid|NSpgid|NSsid):(\s+)(.*)$/gm,
+      (_l, key: string, sp: string, v: string) => `${key}:${sp}${v.split('\t').map(mask).join('\t')}`,
+    );
+    writeFileSync(join(dst, 'status'), status);
+    const uid = /^Uid:\s+(\d+)/m.exec(status);
+    if (uid) uids.add(Number(uid[1]));
+    writeFileSync(join(dst, 'cmdline'), readFileSync(join(src, 'cmdline')));
+  }
+  return uids;
+}
+
+/** etc/passwd with only the lines of the given uids (the whole file is not committed). */
+function writePasswd(out: string, uids: Set<number>): void {
+  const lines = readFileSync('/etc/passwd', 'utf8').split('\n').filter((l) => uids.has(Number(l.split(':')[2])) && l.split(':').length >= 3);
+  mkdirSync(join(out, 'etc'), { recursive: true });
+  writeFileSync(join(out, 'etc/passwd'), lines.map((l) => `${l}\n`).join(''));
+}
+
 /** Keeps only the mountinfo lines of the cgroup mounts (and their tmpfs), which is all detectLayout reads. */
 function writeMountinfo(out: string): void {
   const lines = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => / - (cgroup2?|tmpfs) /.test(l) && / \/sys\/fs\/cgroup[/ ]/.test(l));
@@ -93,24 +197,37 @@ function writeMountinfo(out: string): void {
   writeFileSync(join(out, 'proc/self/mountinfo'), lines.join('\n') + '\n');
 }
 
-function writeReadme(out: string, layout: CgroupLayout, skipped: string[]): void {
+function writeReadme(out: string, layout: CgroupLayout, skipped: string[], pidMap: Map<number, number>, uids: Set<number>): void {
+  const fakes = [...pidMap.values()];
   const text = `# ${out.split('/').pop()}
 
-Captured from a real kernel by \`scripts/capture-cgroup-fixture.ts\` (do not edit by hand).
+Captured from a real kernel by \`scripts/capture-cgroup-fixture.ts\` (do not edit by hand; re-run it).
 
 - Kernel: \`${readFileSync('/proc/version', 'utf8').trim()}\`
 - Distro: ${distroName()}
 - Layout: ${layout.kind}; v1 hierarchies: ${Object.entries(layout.v1).map(([c, d]) => `${c} → ${d}`).join(', ')}; cgroup2: ${layout.unified ?? 'none'}
 - Captured: ${new Date().toISOString()}
-- CPUs: ${availableParallelism()}
+- CPUs: ${availableParallelism()} (\`sys/devices/system/cpu/online\`: \`${readFileSync('/sys/devices/system/cpu/online', 'utf8').trim()}\`)
 
 Contents (the capture's \`cgdash-fixture-<hex>\` parent is renamed to \`cgdash\`):
 
 - \`proc/self/mountinfo\`: the cgroup lines of the capturing process's mountinfo.
-- \`cgdash/bob\`: CPU quota 5 % of the machine (cpu.cfs_quota_us/cpu.cfs_period_us), 80M memory limit,
+- \`sys/fs/cgroup/*/cgdash/bob\`: CPU quota 5 % of the machine (cpu.cfs_quota_us/cpu.cfs_period_us), 80M memory limit,
   ran \`yes\` for about 1 s, captured FROZEN with \`yes\` still inside (its PID is in cgroup.procs).
-- \`cgdash/carol\`: no limits (quota -1, unlimited memory.limit_in_bytes = page-aligned LONG_MAX), THAWED, empty.
+- \`sys/fs/cgroup/*/cgdash/carol\`: no limits (quota -1, unlimited memory.limit_in_bytes = page-aligned LONG_MAX), THAWED, empty.
 - Only the managed hierarchies (cpu, cpuacct, memory, freezer, pids, blkio) are captured; cpuset and devices are not used.
+- Host files the agent reads, copied as they were at capture time, so the whole agent runs on this tree
+  with \`CGDASH_HOST_ROOT\`: \`${HOST_FILES.join('`, `')}\`.
+- \`proc/<pid>/{${PID_FILES.join(',')}}\` of every sandbox member: ${fakes.map((p) => `\`${p}\``).join(', ') || 'none'}.
+- \`etc/passwd\`: only the line(s) of the uid(s) the members run as (${[...uids].join(', ') || 'none'}), not the whole file.
+
+**PIDs are rewritten.** Every member PID/TID is replaced by a PID that cannot exist on any Linux host,
+${FAKE_PID_BASE} (2^22 + 1, one above the largest possible \`pid_max\`) and up, in every \`cgroup.procs\` and
+\`tasks\`, in the \`proc/<pid>\` directory names and in the PID fields of their \`stat\` and \`status\`
+(Pid, Tgid, NSpid…); the other PIDs there (parent, process group, session, tracer) are set to 0.
+So a replay that freezes, kills or moves a captured member can only get ESRCH, never signal a
+real process. (\`proc/loadavg\`'s last field, the last PID created on the capture host, is left as
+captured; nothing signals it.)
 
 Unreadable (write-only or unsupported) files that were skipped:
 

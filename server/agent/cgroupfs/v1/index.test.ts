@@ -11,8 +11,8 @@ import { createV1Driver } from '.';
 /**
  * Driver tests on a copy of the real capture (see its README): bob has a 10000/100000 µs quota,
  * an 80M limit, ran `yes` for ~1 s and was captured FROZEN; carol is unlimited, THAWED and empty.
- * Never call kill() on bob here: its cgroup.procs holds a PID from the capture host, which on
- * this machine could be any live process.
+ * The capture rewrote bob's PID to 4194305 (above any possible pid_max), so signalling it can only
+ * give ESRCH; kill() on bob is still not tested here, as a plain file never empties like cgroup.procs.
  */
 const FIXTURE = join(import.meta.dirname, '../../../../test/fixtures/cgroupfs/v1-hybrid-debian12-6.18');
 const CG = 'sys/fs/cgroup';
@@ -33,13 +33,13 @@ describe('v1 driver on the captured v1-hybrid-debian12-6.18 tree', () => {
   test('readStats() returns the captured counters of the frozen, limited sandbox', async () => {
     assert.deepEqual(await driver.readStats('bob'), {
       identity: statSync(join(root, CG, 'cpuacct/cgdash/bob'), { bigint: true }).ino,
-      cpuUsageNs: 111571887n,
-      nrPeriods: 11n,
+      cpuUsageNs: 111188368n,
+      nrPeriods: 12n,
       nrThrottled: 11n,
       cpuQuota: { quotaUsec: 10000n, periodUsec: 100000n },
-      memoryUsageBytes: 262144n,
+      memoryUsageBytes: 512000n,
       memoryLimitBytes: 83886080n,
-      inactiveFileBytes: 0n,
+      inactiveFileBytes: 16384n,
       oomKills: 0n,
       freezer: 'frozen',
       pids: 1,
@@ -58,7 +58,7 @@ describe('v1 driver on the captured v1-hybrid-debian12-6.18 tree', () => {
     unlinkSync(join(root, CG, 'memory/cgdash/bob/memory.stat'));
     const s = await driver.readStats('bob');
     assert.equal(s.inactiveFileBytes, null);
-    assert.equal(s.memoryUsageBytes, 262144n);
+    assert.equal(s.memoryUsageBytes, 512000n);
     writeFileSync(join(root, CG, 'cpuacct/cgdash/bob/cpuacct.usage'), 'lots\n');
     await assert.rejects(driver.readStats('bob'), (e) => e instanceof CgroupParseError && e.file === 'cpuacct.usage');
   });
@@ -162,7 +162,7 @@ describe('v1 driver with cpu and cpuacct co-mounted (the common distro layout)',
 
   test('readStats() reads cpuacct.usage and cpu.cfs_quota_us from the one shared directory', async () => {
     const s = await driver.readStats('bob');
-    assert.equal(s.cpuUsageNs, 111571887n);
+    assert.equal(s.cpuUsageNs, 111188368n);
     assert.deepEqual(s.cpuQuota, { quotaUsec: 10000n, periodUsec: 100000n });
     assert.equal(s.identity, statSync(join(root, CO, 'cgdash/bob'), { bigint: true }).ino);
   });
