@@ -1,0 +1,203 @@
+/**
+ * The whole agent on a captured tree (CGDASH_HOST_ROOT): for each fixture under test/fixtures/cgroupfs,
+ * a temp copy is the agent's hostRoot, and the HTTP API must show exactly what the tree's files hold
+ * (sandboxes, limits, usage, member processes, host CPU count and memory) and write its changes
+ * into the copy, never into this machine's /sys.
+ *
+ * Safe on any machine, as any user: the agent only reads and writes files under the temp copy. The
+ * fixtures' member PIDs are 4194305 and up (above any possible pid_max), and this test still never
+ * freezes, thaws, kills or moves a member: only file-level commands (PATCH) are sent.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startAgent, type RunningAgent } from '../../server/agent/main';
+import type { Logger } from '../../server/agent/log';
+import type { HostSample, SandboxDetail, SandboxSample } from '../../lib/protocol';
+
+const FIXTURES = join(import.meta.dirname, '../fixtures/cgroupfs');
+const CG = 'sys/fs/cgroup';
+
+/** What differs between the fixtures: where the files are, and what the README documents as captured/written. */
+interface FixtureSpec {
+  dir: string;
+  layout: 'hybrid' | 'v2';
+  cpuCount: number;
+  /** bob's CPU quota and period, µs. */
+  bobQuota: (root: string) => { quota: number; period: number };
+  memoryUsageFile: (root: string, name: string) => string;
+  oomKills: number;
+  /** File and content that PATCH {cpuPercent: 25} on carol must leave (25 % of cpuCount CPUs at a 100 ms period). */
+  carolCpuFiles: (root: string) => Record<string, string>;
+  process: { pid: number; user: string; command: string };
+}
+
+const read = (root: string, rel: string) => readFileSync(join(root, rel), 'utf8');
+
+const SPECS: FixtureSpec[] = [
+  {
+    dir: 'v1-hybrid-debian12-6.18',
+    layout: 'hybrid',
+    cpuCount: 2,
+    bobQuota: (root) => ({ quota: Number(read(root, `${CG}/cpu/cgdash/bob/cpu.cfs_quota_us`)), period: Number(read(root, `${CG}/cpu/cgdash/bob/cpu.cfs_period_us`)) }),
+    memoryUsageFile: (root, name) => read(root, `${CG}/memory/cgdash/${name}/memory.usage_in_bytes`),
+    oomKills: 0,
+    carolCpuFiles: () => ({ [`${CG}/cpu/cgdash/carol/cpu.cfs_quota_us`]: '50000', [`${CG}/cpu/cgdash/carol/cpu.cfs_period_us`]: '100000' }),
+    process: { pid: 4194305, user: 'root', command: 'yes' },
+  },
+  {
+    dir: 'v2-handmade-from-docs',
+    layout: 'v2',
+    cpuCount: 4,
+    bobQuota: (root) => {
+      const [quota, period] = read(root, `${CG}/cgdash/bob/cpu.max`).trim().split(' ').map(Number);
+      return { quota, period };
+    },
+    memoryUsageFile: (root, name) => read(root, `${CG}/cgdash/${name}/memory.current`),
+    oomKills: 1,
+    carolCpuFiles: () => ({ [`${CG}/cgdash/carol/cpu.max`]: '100000 100000' }),
+    process: { pid: 4194305, user: 'alice', command: 'md5sum /dev/zero' },
+  },
+];
+
+/**
+ * What this machine's real cgroup tree looks like where a hostRoot bug would write: whether every
+ * hierarchy has a `cgdash` directory (a demo may have made one) with a bob or carol in it, and their
+ * limit files. Read-only.
+ */
+function realCgdashSnapshot(): Record<string, string | string[] | null> {
+  const snap: Record<string, string | string[] | null> = {};
+  const mounts = existsSync('/sys/fs/cgroup') ? ['/sys/fs/cgroup', ...readdirSync('/sys/fs/cgroup').map((d) => join('/sys/fs/cgroup', d))] : [];
+  for (const mount of mounts) {
+    const dir = join(mount, 'cgdash');
+    let children: string[] | null = null;
+    // Only the fixture's names: a demo agent may legitimately add other sandboxes meanwhile.
+    try { children = readdirSync(dir).filter((n) => n === 'bob' || n === 'carol').sort(); } catch { /* no such dir */ }
+    snap[dir] = children;
+    for (const name of ['bob', 'carol']) {
+      for (const f of ['cpu.cfs_quota_us', 'cpu.cfs_period_us', 'cpu.max', 'memory.limit_in_bytes', 'memory.max', 'cgroup.subtree_control']) {
+        const p = join(dir, name, f);
+        try { snap[p] = readFileSync(p, 'utf8'); } catch { snap[p] = null; }
+      }
+    }
+    try { snap[join(dir, 'cgroup.subtree_control')] = readFileSync(join(dir, 'cgroup.subtree_control'), 'utf8'); } catch { /* absent */ }
+  }
+  return snap;
+}
+
+for (const spec of SPECS) {
+  describe(`the whole agent with hostRoot = a copy of ${spec.dir}`, () => {
+    const root = mkdtempSync(join(tmpdir(), 'cgdash-hostroot-'));
+    const stateDir = mkdtempSync(join(tmpdir(), 'cgdash-hostroot-state-'));
+    const problems: string[] = [];
+    const log: Logger = {
+      debug: () => undefined,
+      info: () => undefined,
+      warn: (msg, extra) => { if (!msg.startsWith('slow sampling round')) problems.push(`WARN ${msg} ${String(extra ?? '')}`); },
+      error: (msg, extra) => problems.push(`ERROR ${msg} ${String(extra ?? '')}`),
+    };
+    let agent: RunningAgent | undefined;
+    let realBefore: ReturnType<typeof realCgdashSnapshot>;
+
+    const api = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${agent!.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${agent!.token}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      return { status: res.status, json: text ? JSON.parse(text) : null };
+    };
+
+    before(async () => {
+      cpSync(join(FIXTURES, spec.dir), root, { recursive: true });
+      realBefore = realCgdashSnapshot();
+      agent = await startAgent({ hostRoot: root, parent: 'cgdash', intervalMs: 200, host: '127.0.0.1', port: 0, stateDir, logLevel: 'error' }, log);
+      assert.match(agent.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    });
+
+    after(async () => {
+      await agent?.close();
+      rmSync(root, { recursive: true, force: true });
+      rmSync(stateDir, { recursive: true, force: true });
+    });
+
+    test('GET /api/v1/sandboxes lists exactly the captured sandboxes with the captured limits and usage', async () => {
+      const r = await api('GET', '/api/v1/sandboxes');
+      assert.equal(r.status, 200, JSON.stringify(r.json));
+      const list = r.json as SandboxSample[];
+      assert.deepEqual(list.map((s) => s.name).sort(), ['bob', 'carol']);
+      const bob = list.find((s) => s.name === 'bob')!;
+      const carol = list.find((s) => s.name === 'carol')!;
+
+      const { quota, period } = spec.bobQuota(root);
+      assert.ok(quota > 0 && period > 0, 'bob has a captured quota');
+      assert.ok(Math.abs(bob.cpu.limitPercent! - (quota / period / spec.cpuCount) * 100) < 1e-9, `bob cpu.limitPercent ${bob.cpu.limitPercent}`);
+      assert.equal(bob.memory.limitBytes, 83886080);
+      assert.equal(bob.memory.usageBytes, Number(spec.memoryUsageFile(root, 'bob').trim()));
+      assert.equal(bob.memory.oomKills, spec.oomKills);
+      assert.equal(bob.frozen, true);
+      assert.equal(bob.freezer, 'frozen');
+      assert.equal(bob.pids, 1);
+
+      assert.equal(carol.cpu.limitPercent, null);
+      assert.equal(carol.memory.limitBytes, null);
+      assert.equal(carol.memory.usageBytes, Number(spec.memoryUsageFile(root, 'carol').trim()));
+      assert.equal(carol.frozen, false);
+      assert.equal(carol.pids, 0);
+    });
+
+    test('GET /api/v1/sandboxes/bob lists the captured process with user and command from the tree', async () => {
+      const r = await api('GET', '/api/v1/sandboxes/bob');
+      assert.equal(r.status, 200, JSON.stringify(r.json));
+      const detail = r.json as SandboxDetail;
+      assert.equal(detail.processes.length, 1, JSON.stringify(detail.processes));
+      const [p] = detail.processes;
+      const dir = `proc/${spec.process.pid}`;
+      assert.equal(p.pid, spec.process.pid);
+      assert.equal(read(root, `${CG}/${spec.layout === 'v2' ? '' : 'cpu/'}cgdash/bob/cgroup.procs`).trim(), String(p.pid));
+      assert.equal(p.user, spec.process.user);
+      assert.match(read(root, 'etc/passwd'), new RegExp(`^${p.user}:x:${/^Uid:\s+(\d+)/m.exec(read(root, `${dir}/status`))![1]}:`, 'm'));
+      assert.equal(p.command, spec.process.command);
+      assert.equal(p.command, read(root, `${dir}/cmdline`).split('\0').filter(Boolean).join(' '));
+      assert.equal(p.state, read(root, `${dir}/stat`).split(') ')[1][0]);
+      assert.equal(p.rssBytes, Number(/^VmRSS:\s+(\d+) kB/m.exec(read(root, `${dir}/status`))![1]) * 1024);
+      assert.ok(p.cpuPercent === null || p.cpuPercent === 0, `a captured process's ticks never move, got ${p.cpuPercent}`);
+      assert.equal((await api('GET', '/api/v1/sandboxes/carol')).json.processes.length, 0);
+    });
+
+    test('GET /api/v1/host gives the tree\'s CPU count, memory, hostname and layout', async () => {
+      let host: HostSample | null = null;
+      for (let i = 0; i < 50 && host === null; i++) {
+        host = (await api('GET', '/api/v1/host')).json;
+        if (host === null) await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.ok(host, 'the sampler produced a host sample');
+      const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(read(root, 'proc/meminfo'))![1]) * 1024;
+      assert.equal(host.cpuCount, spec.cpuCount);
+      assert.equal(host.perCpuPercent.length, spec.cpuCount);
+      assert.equal(host.memTotalBytes, kb('MemTotal'));
+      assert.equal(host.memAvailableBytes, kb('MemAvailable'));
+      assert.equal(host.memUsedBytes, kb('MemTotal') - kb('MemAvailable'));
+      assert.equal(host.hostname, read(root, 'proc/sys/kernel/hostname').trim());
+      assert.equal(host.layout, spec.layout);
+      assert.equal(host.uptimeSeconds, Number(read(root, 'proc/uptime').split(' ')[0]));
+      assert.deepEqual(host.loadAvg, read(root, 'proc/loadavg').split(' ').slice(0, 3).map(Number));
+    });
+
+    test('PATCH of a CPU limit writes the copied tree\'s files and leaves this machine\'s /sys alone', async () => {
+      const r = await api('PATCH', '/api/v1/sandboxes/carol', { cpuPercent: 25 });
+      assert.equal(r.status, 200, JSON.stringify(r.json));
+      assert.ok(Math.abs(r.json.cpu.limitPercent - 25) < 1e-9, `read back ${r.json.cpu.limitPercent}`);
+      for (const [file, content] of Object.entries(spec.carolCpuFiles(root))) assert.equal(read(root, file).trim(), content, file);
+      assert.equal((await api('GET', '/api/v1/sandboxes')).json.find((s: SandboxSample) => s.name === 'carol').cpu.limitPercent, 25);
+      assert.deepEqual(realCgdashSnapshot(), realBefore, 'the real /sys/fs/cgroup must be unchanged');
+    });
+
+    test('the agent logged no warning or error while running on the tree', () => {
+      assert.deepEqual(problems, []);
+    });
+  });
+}
