@@ -24,7 +24,7 @@ interface UntypedEmitter { emitWithAck(event: string, payload: unknown): Promise
 
 /** How long a forwarded command may take before the browser is told the agent is unavailable. */
 export const COMMAND_TIMEOUT_MS = 10_000;
-/** socket.io-client does not retry after the server refuses the handshake (bad token); we do, this often. */
+/** socket.io-client does not retry after the server refuses the handshake (bad token) or disconnect()s us; we do, this often. */
 const REFUSED_RETRY_MS = 5_000;
 const OVERVIEW_ROOM = 'overview';
 const roomOf = (name: string) => `sandbox:${name}`;
@@ -71,16 +71,20 @@ export function createRelay(io: BrowserServer, opts: RelayOptions): Relay {
     setStatus({ connected: true, message: null });
     for (const name of watchers.keys()) subscribeAgent(name);
   });
+  /** socket.io-client gives up after a refused handshake or a server-side disconnect(); retry anyway. */
+  const retryLater = () => {
+    if (agent.active || closed) return;
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(() => agent.connect(), REFUSED_RETRY_MS);
+  };
   agent.on('disconnect', (reason) => {
     if (closed) return;
     setStatus({ connected: false, message: `Lost the connection to the agent (${reason}); reconnecting…` });
+    retryLater();
   });
   agent.on('connect_error', (err) => {
     setStatus({ connected: false, message: `Cannot reach the agent at ${opts.agentUrl}: ${err.message}` });
-    if (!agent.active && !closed) {
-      clearTimeout(retryTimer);
-      retryTimer = setTimeout(() => agent.connect(), REFUSED_RETRY_MS);
-    }
+    retryLater();
   });
   agent.on('samples:overview', (batch) => io.to(OVERVIEW_ROOM).emit('samples:overview', batch));
   agent.on('samples:sandbox', (detail) => io.to(roomOf(detail.name)).emit('samples:sandbox', detail));
@@ -100,6 +104,8 @@ export function createRelay(io: BrowserServer, opts: RelayOptions): Relay {
       const timed = agent.timeout(COMMAND_TIMEOUT_MS) as unknown as UntypedEmitter;
       return await timed.emitWithAck(event, payload);
     } catch {
+      // socket.io-client fails pending acks at once when the connection drops; only a live one timed out.
+      if (!agent.connected) return unavailable('The connection to the agent was lost before it answered; the command may or may not have been applied.');
       return unavailable(`The agent did not answer within ${COMMAND_TIMEOUT_MS / 1000} s.`);
     }
   }
