@@ -7,7 +7,7 @@
 import { closeSync, constants as C, mkdirSync, openSync, readdirSync, readFileSync, rmdirSync, statSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CgroupFileError, KernelRefusedError } from './errors';
+import { CgroupFileError, KernelRefusedError, SandboxConflictError } from './errors';
 
 /** Reads one cgroup file as text. Throws CgroupFileError (ENOENT when the file or cgroup is gone). */
 export function readCgroupFile(dir: string, file: string): string {
@@ -54,6 +54,17 @@ export function makeCgroupDir(dir: string): void {
   } catch (err) {
     throw new CgroupFileError('mkdir', dir, '.', undefined, err);
   }
+}
+
+/**
+ * The conflict to report when mkdir of sandbox `name` at `dir` fails with EEXIST: either the sandbox
+ * exists, or the name is taken by one of the parent's kernel files ("tasks", "cpu.shares", …), which
+ * the name rule allows but no mkdir ever will.
+ */
+export function existsError(name: string, dir: string): SandboxConflictError {
+  return cgroupDirExists(dir)
+    ? new SandboxConflictError(`Sandbox "${name}" already exists.`)
+    : new SandboxConflictError(`Cannot create sandbox "${name}": the managed parent has a kernel file of that name; choose another name.`);
 }
 
 /** rmdir(2) of one cgroup directory. Throws CgroupFileError (EBUSY while it has processes or children). */

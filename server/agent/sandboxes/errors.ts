@@ -45,6 +45,11 @@ export function toProtocolError(err: unknown, log: Logger): ProtocolError {
     return protocolError('kernel_refused', err.message, { ...(err.errno && { errno: err.errno }), ...(err.file && { file: err.file }) });
   }
   if (err instanceof CgroupFileError && err.errno) {
+    // Directory operations carry file "." (the cgroup itself), which means nothing to the operator.
+    if (err.file === '.') {
+      const what = { mkdir: 'create', rmdir: 'remove', stat: 'look up', readdir: 'list', read: 'read', write: 'write' }[err.op];
+      return protocolError('kernel_refused', `The kernel refused to ${what} the cgroup directory: ${describeErrno(err.errno)}.`, { errno: err.errno });
+    }
     const what = err.op === 'write' ? `write "${err.value}" to ${err.file}` : `${err.op} ${err.file}`;
     return protocolError('kernel_refused', `The kernel refused to ${what}: ${describeErrno(err.errno)}.`, { errno: err.errno, file: err.file });
   }

@@ -2,7 +2,7 @@ import type { CreateSandbox, FreezerState, PatchSandbox, SandboxDetail, SandboxS
 import { parseBytes, formatBytes } from '../../../lib/units/bytes';
 import { percentToQuotaUsec, DEFAULT_PERIOD_USEC } from '../../../lib/units/cpu';
 import type { CgroupDriver } from '../cgroupfs/driver';
-import { CgroupFileError, KernelRefusedError, isVanished } from '../cgroupfs/errors';
+import { CgroupFileError, KernelRefusedError, SandboxNotFoundError, isVanished } from '../cgroupfs/errors';
 import type { Sampler } from '../sampler/sampler';
 import { BadInputError, describeErrno } from './errors';
 
@@ -28,7 +28,7 @@ export class SandboxService {
   }
 
   get(name: string): Promise<SandboxDetail> {
-    return this.sampler.detailNow(name);
+    return this.onSandbox(name, () => this.sampler.detailNow(name));
   }
 
   /** Creates a sandbox and applies its limits; if a limit is refused, the new sandbox is removed again. */
@@ -46,49 +46,86 @@ export class SandboxService {
   }
 
   remove(name: string): Promise<void> {
-    return this.driver.remove(name);
+    return this.onSandbox(name, () => this.driver.remove(name));
   }
 
-  /** Applies CPU and/or memory limits; both inputs are validated before either is written. */
+  /**
+   * Applies CPU and/or memory limits; both inputs are validated before either is written, and when the
+   * kernel refuses the memory limit, the CPU limit written just before is put back: a refused PATCH
+   * changes nothing.
+   */
   async patch(name: string, p: PatchSandbox): Promise<SandboxSample> {
     if (p.cpuPercent === undefined && p.memoryBytes === undefined) throw new BadInputError('Nothing to change: give cpuPercent and/or memoryBytes.');
     const memory = p.memoryBytes === undefined ? undefined : this.toBytes(p.memoryBytes);
-    await this.requireExists(name);
-    if (p.cpuPercent !== undefined) await this.writeCpu(name, p.cpuPercent);
-    if (memory !== undefined) await this.writeMemory(name, memory);
-    return this.sampler.sampleNow(name);
+    return this.onSandbox(name, async () => {
+      const before = await this.driver.readStats(name); // throws SandboxNotFoundError for an unknown name
+      if (p.cpuPercent !== undefined) await this.writeCpu(name, p.cpuPercent);
+      if (memory !== undefined) {
+        try {
+          await this.writeMemory(name, memory);
+        } catch (err) {
+          if (p.cpuPercent !== undefined) await this.driver.setCpuQuota(name, before.cpuQuota).catch(() => undefined); // best effort, as in create
+          throw err;
+        }
+      }
+      return this.sampler.sampleNow(name);
+    });
   }
 
-  async setCpuLimit(name: string, percent: number | null): Promise<SandboxSample> {
-    await this.writeCpu(name, percent);
-    return this.sampler.sampleNow(name);
+  setCpuLimit(name: string, percent: number | null): Promise<SandboxSample> {
+    return this.onSandbox(name, async () => {
+      await this.writeCpu(name, percent);
+      return this.sampler.sampleNow(name);
+    });
   }
 
   async setMemoryLimit(name: string, input: number | string | null): Promise<SandboxSample> {
     const bytes = this.toBytes(input);
-    await this.writeMemory(name, bytes);
-    return this.sampler.sampleNow(name);
+    return this.onSandbox(name, async () => {
+      await this.writeMemory(name, bytes);
+      return this.sampler.sampleNow(name);
+    });
   }
 
-  async freeze(name: string): Promise<{ freezer: FreezerState }> {
-    return { freezer: await this.driver.freeze(name) };
+  freeze(name: string): Promise<{ freezer: FreezerState }> {
+    return this.onSandbox(name, async () => ({ freezer: await this.driver.freeze(name) }));
   }
 
-  async thaw(name: string): Promise<{ freezer: FreezerState }> {
-    return { freezer: await this.driver.thaw(name) };
+  thaw(name: string): Promise<{ freezer: FreezerState }> {
+    return this.onSandbox(name, async () => ({ freezer: await this.driver.thaw(name) }));
   }
 
-  async kill(name: string): Promise<{ killed: number }> {
-    return { killed: await this.driver.kill(name) };
+  kill(name: string): Promise<{ killed: number }> {
+    return this.onSandbox(name, async () => ({ killed: await this.driver.kill(name) }));
   }
 
+  /**
+   * Moves one process into the sandbox. PID 1 and the agent itself are refused: a sandbox is there to
+   * be frozen, limited and killed, and doing that to init or to the agent would hang the machine or
+   * end the agent.
+   */
   async movePid(name: string, pid: number): Promise<null> {
-    await this.driver.movePid(name, pid);
+    if (pid === 1) throw new BadInputError('PID 1 (init) cannot be moved into a sandbox.');
+    if (pid === process.pid) throw new BadInputError(`PID ${pid} is the cgdash agent itself; it cannot be moved into a sandbox.`);
+    await this.onSandbox(name, () => this.driver.movePid(name, pid));
     return null;
   }
 
-  private async requireExists(name: string): Promise<void> {
-    await this.driver.readStats(name); // throws SandboxNotFoundError for an unknown name
+  /**
+   * Runs a command on one sandbox. If the sandbox is removed while the command runs (a concurrent
+   * DELETE, another tool's rmdir), its files answer ENOENT/ENODEV: that is "no such sandbox" (404),
+   * not a kernel refusal. The same errno on a sandbox that still exists (a missing control file) is
+   * left as it is.
+   */
+  private async onSandbox<T>(name: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      if (err instanceof CgroupFileError && (err.errno === 'ENOENT' || err.errno === 'ENODEV') && !(await this.driver.exists(name))) {
+        throw new SandboxNotFoundError(name);
+      }
+      throw err;
+    }
   }
 
   private toBytes(input: number | string | null): bigint | null {

@@ -3,7 +3,7 @@ import type { FreezerState } from '../../../../lib/protocol';
 import type { CgroupDriver, CpuQuota, DriverOptions, RawCgroupStats, V1Controller } from '../driver';
 import { CgroupFileError, KernelRefusedError, SandboxConflictError, SandboxNotFoundError } from '../errors';
 import {
-  cgroupDirExists, confinedParentDir, confinedSandboxDir, listChildCgroups, makeCgroupDir, removeCgroupDir,
+  cgroupDirExists, confinedParentDir, confinedSandboxDir, existsError, listChildCgroups, makeCgroupDir, removeCgroupDir,
   removeCgroupDirWithBackoff, statCgroupDir,
 } from '../files';
 import { readCpuQuota, readCpuThrottling, writeCpuQuota } from './cpu';
@@ -120,9 +120,10 @@ class V1Driver implements CgroupDriver {
     if (this.primaryDir(name) !== null) throw new SandboxConflictError(`Sandbox "${name}" already exists.`);
     await this.ensureParent();
     const made: string[] = [];
+    let dir = '';
     try {
       for (const mount of this.hierarchies) {
-        const dir = confinedSandboxDir(mount, this.opts.parent, name);
+        dir = confinedSandboxDir(mount, this.opts.parent, name);
         makeCgroupDir(dir);
         made.push(dir);
       }
@@ -134,7 +135,7 @@ class V1Driver implements CgroupDriver {
         try { removeCgroupDir(dir); } catch (e) { rollbackErrors.push(e); }
       }
       if (rollbackErrors.length > 0) throw new AggregateError([err, ...rollbackErrors], `create "${name}" failed and its rollback failed too`);
-      if (err instanceof CgroupFileError && err.errno === 'EEXIST') throw new SandboxConflictError(`Sandbox "${name}" already exists.`);
+      if (err instanceof CgroupFileError && err.errno === 'EEXIST') throw existsError(name, dir);
       throw err;
     }
   }

@@ -47,8 +47,10 @@ export async function killUntilEmpty(ops: KillLoopOps): Promise<number> {
 
 /** SIGKILL one PID; true when signalled. ESRCH (already gone) is the expected race → false; anything else rethrown. */
 function signalProcess(pid: number): boolean {
-  // kill(0) or kill(-n) would signal a whole process group (possibly our own): never.
-  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+  // kill(0) or kill(-n) would signal a whole process group (possibly our own): never. Nor init, nor
+  // the agent itself, should another tool have put it in the group: the group then stays populated
+  // and the kill is reported as incomplete instead of ending the agent.
+  if (!Number.isSafeInteger(pid) || pid <= 1 || pid === process.pid) return false;
   try {
     process.kill(pid, 'SIGKILL');
     return true;

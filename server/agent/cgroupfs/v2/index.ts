@@ -3,7 +3,7 @@ import type { FreezerState } from '../../../../lib/protocol';
 import type { CgroupDriver, CpuQuota, DriverOptions, RawCgroupStats } from '../driver';
 import { CgroupFileError, SandboxConflictError, SandboxNotFoundError } from '../errors';
 import {
-  cgroupDirExists, confinedParentDir, confinedSandboxDir, listChildCgroups, makeCgroupDir, readCgroupFile,
+  cgroupDirExists, confinedParentDir, confinedSandboxDir, existsError, listChildCgroups, makeCgroupDir, readCgroupFile,
   removeCgroupDirWithBackoff, statCgroupDir, writeCgroupFile,
 } from '../files';
 import { readCpuMax, readCpuStat, writeCpuMax } from './cpu';
@@ -107,7 +107,7 @@ class V2Driver implements CgroupDriver {
     try {
       makeCgroupDir(dir);
     } catch (err) {
-      if (err instanceof CgroupFileError && err.errno === 'EEXIST') throw new SandboxConflictError(`Sandbox "${name}" already exists.`);
+      if (err instanceof CgroupFileError && err.errno === 'EEXIST') throw existsError(name, dir);
       throw err;
     }
   }
