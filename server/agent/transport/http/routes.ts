@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import {
-  CreateSandbox, HTTP_STATUS, PatchSandbox, SandboxName, describeIssues, protocolError, type ProtocolError,
+  CreateSandbox, HTTP_STATUS, PatchSandbox, Pid, SandboxName, describeIssues, protocolError, type ProtocolError,
 } from '../../../../lib/protocol';
 import { z as zod } from 'zod';
 import type { SandboxService } from '../../sandboxes/service';
@@ -11,7 +11,9 @@ import type { Logger } from '../../log';
 import type { Sampler } from '../../sampler/sampler';
 
 const MAX_BODY_BYTES = 64 * 1024;
-const PidBody = zod.object({ pid: zod.number({ error: 'pid must be a number' }).int().positive({ error: 'pid must be a positive integer' }) }).strict();
+/** Requests whose body was refused part-way; their connection is closed after the answer instead of drained. */
+const abandonedBodies = new WeakSet<IncomingMessage>();
+const PidBody = zod.object({ pid: Pid }).strict();
 
 /** A request that cannot be served, answered with its status and a `{error}` body. */
 class HttpError extends Error {
@@ -42,13 +44,16 @@ export function createHttpHandler(svc: SandboxService, sampler: Sampler, token: 
   };
 
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? '/', 'http://agent');
-    if (url.pathname === '/healthz' && req.method === 'GET') return send(res, 200, { ok: true, sampling: sampler.latest() !== null });
+    // The raw path, not `new URL(...)`: that throws on some absolute-form targets ("http://[") — an
+    // unhandled rejection that ended the agent — and it resolves "%2e%2e" segments before routing, so
+    // /sandboxes/%2e%2e would become another endpoint instead of an invalid name.
+    const pathname = (req.url ?? '/').split('?')[0];
+    if (pathname === '/healthz' && req.method === 'GET') return send(res, 200, { ok: true, sampling: sampler.latest() !== null });
     try {
       if (!tokenMatches(/^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1], token)) {
         throw new HttpError(protocolError('unauthorized', 'A valid agent token is required: send "Authorization: Bearer <token>".'));
       }
-      const { key, name } = match(req.method ?? 'GET', url.pathname, routes);
+      const { key, name } = match(req.method ?? 'GET', pathname, routes);
       const r = await routes[key](name, () => readJson(req));
       send(res, r.status, r.json);
     } catch (err) {
@@ -91,16 +96,31 @@ function parse<S extends z.ZodType>(schema: S, raw: unknown): z.infer<S> {
   return r.data;
 }
 
-/** Reads a JSON body of at most 64 KiB; an empty body reads as {}. */
+/**
+ * Reads a JSON body of at most 64 KiB; an empty body reads as {}. An oversized body is refused as
+ * soon as it passes the limit, and the rest is read and discarded (leaving a `for await` early would
+ * destroy the socket, and the 400 would be lost to a connection reset).
+ */
 async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(protocolError('bad_request', `Request body is larger than ${MAX_BODY_BYTES} bytes.`));
-    chunks.push(chunk as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString('utf8').trim();
+  const raw = await new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      if (size > MAX_BODY_BYTES) return;
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) return void chunks.push(chunk);
+      chunks.length = 0;
+      abandonedBodies.add(req);
+      reject(new HttpError(protocolError('bad_request', `Request body is larger than ${MAX_BODY_BYTES} bytes.`)));
+    });
+    req.once('end', () => resolve(Buffer.concat(chunks)));
+    // A client that hangs up mid-body: nothing to answer, but the handler must not wait forever.
+    // ('close' also follows a normal 'end'; rejecting a settled promise does nothing.)
+    const cutOff = () => reject(new HttpError(protocolError('bad_request', 'The request body was cut off before its end.')));
+    req.once('error', cutOff);
+    req.once('close', cutOff);
+  });
+  const text = raw.toString('utf8').trim();
   if (text === '') return {};
   try {
     return JSON.parse(text);
@@ -110,6 +130,8 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 }
 
 function send(res: ServerResponse, status: number, json?: unknown): void {
+  if (res.headersSent || res.destroyed) return;
+  if (abandonedBodies.has(res.req)) res.setHeader('connection', 'close');
   if (json === undefined) {
     res.writeHead(status).end();
     return;
