@@ -8,7 +8,7 @@ import type { SandboxService } from '../../sandboxes/service';
 import { tokenMatches } from '../../token';
 import type { Logger } from '../../log';
 import type { Sampler } from '../../sampler/sampler';
-import { command } from './command';
+import { command, refuseUnknownEvents } from './command';
 
 export type AgentIo = Server<ClientToServerEvents, ServerToClientEvents>;
 type AgentSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
@@ -67,5 +67,6 @@ export function registerHandlers(io: AgentIo, svc: SandboxService, sampler: Samp
     socket.on('sandbox:create', command(CreateSandbox, (c) => svc.create(c), log));
     socket.on('sandbox:remove', command(SandboxRef, async (c) => { await svc.remove(c.name); return null; }, log));
     socket.on('sandbox:movePid', command(MovePid, (c) => svc.movePid(c.name, c.pid), log));
+    socket.use(refuseUnknownEvents(new Set(socket.eventNames().map(String))));
   });
 }
