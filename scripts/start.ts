@@ -90,7 +90,11 @@ async function api(agentUrl: string, token: string, method: string, path: string
  */
 async function startTenant(agentUrl: string, token: string, name: string, limits: object, shellCmd: string, cmdEnv: Record<string, string> = {}) {
   const r = await api(agentUrl, token, 'POST', '/api/v1/sandboxes', { name, ...limits });
-  if (r.status !== 201 && r.status !== 409) throw new Error(`creating demo tenant ${name}: ${r.json?.error}`);
+  if (r.status === 409) {
+    // Left from an earlier run: reset its limits to the demo's, whatever an operator set since.
+    const p = await api(agentUrl, token, 'PATCH', `/api/v1/sandboxes/${name}`, limits);
+    if (p.status !== 200) throw new Error(`resetting demo tenant ${name}: ${p.json?.error}`);
+  } else if (r.status !== 201) throw new Error(`creating demo tenant ${name}: ${r.json?.error}`);
   const proc = spawn('sh', ['-c', `read _ ; exec ${shellCmd}`], { stdio: ['pipe', 'ignore', 'ignore'], env: { ...env, ...cmdEnv } });
   children.push(proc);
   const m = await api(agentUrl, token, 'POST', `/api/v1/sandboxes/${name}/procs`, { pid: proc.pid });
@@ -129,10 +133,12 @@ async function main() {
   if (user) log(`web server runs as user ${user.name} (uid ${user.uid}); only the agent runs as root`);
   const [, loginUrl] = await webReady;
   if (demo) {
-    await startTenant(agentUrl, agentToken, 'bob', {}, 'yes > /dev/null');
+    const unlimited = { cpuPercent: null, memoryBytes: null };
+    await startTenant(agentUrl, agentToken, 'bob', unlimited, 'yes > /dev/null');
     // alice grows to ~180 MiB of buffers (+ ~45 MiB of Node itself) under 256 MiB: near her limit, not over it.
-    await startTenant(agentUrl, agentToken, 'alice', { memoryBytes: '256M' }, `${process.execPath} ${join(root, 'scripts/demo/mem-grower.mjs')}`, { TARGET_MIB: '180' });
-    await startTenant(agentUrl, agentToken, 'eve', { cpuPercent: 25 }, 'sleep infinity');
+    await startTenant(agentUrl, agentToken, 'alice', { ...unlimited, memoryBytes: '256M' },
+      `${process.execPath} --expose-gc ${join(root, 'scripts/demo/mem-grower.mjs')}`, { TARGET_MIB: '180' });
+    await startTenant(agentUrl, agentToken, 'eve', { ...unlimited, cpuPercent: 25 }, 'sleep infinity');
   }
   log(`ready. Open ${loginUrl}`);
   log('Ctrl-C stops it.');
