@@ -54,5 +54,11 @@ export type MovePid = z.infer<typeof MovePid>;
 
 /** One readable sentence from a zod error, for bad_request answers. */
 export function describeIssues(err: z.ZodError): string {
-  return err.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+  return err.issues
+    .map((i) => {
+      const path = i.path.join('.');
+      // Our messages name their field already ("cpuPercent must be …"); prefix only the ones that don't.
+      return path && !i.message.startsWith(String(i.path[i.path.length - 1])) ? `${path}: ${i.message}` : i.message;
+    })
+    .join('; ');
 }

@@ -17,7 +17,8 @@ export function parseBytes(input: number | string): { ok: true; bytes: number } 
     if (!Number.isSafeInteger(input) || input <= 0) return { ok: false, message: `Memory limit must be a positive whole number of bytes, got ${input}.` };
     return { ok: true, bytes: input };
   }
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*$/i.exec(input);
+  // Trim first and allow at most one space before the unit: no two adjacent \s* runs, so the match stays linear.
+  const m = /^(\d+(?:\.\d+)?) ?([kmgt]?)(?:i?b)?$/i.exec(input.trim());
   if (!m) return { ok: false, message: `Cannot read "${input}" as a memory size; use bytes or a number with K, M, G or T (e.g. 80M).` };
   const bytes = Math.floor(Number(m[1]) * SCALE[m[2].toUpperCase()]);
   if (!Number.isSafeInteger(bytes) || bytes <= 0) return { ok: false, message: `Memory limit "${input}" is out of range.` };
@@ -31,5 +32,5 @@ export function formatBytes(bytes: number | null | undefined): string {
   let v = bytes;
   let i = 0;
   while (Math.abs(v) >= 1024 && i < units.length - 1) { v /= 1024; i++; }
-  return i === 0 ? `${v} B` : `${v.toFixed(v >= 100 ? 0 : 1)} ${units[i]}`;
+  return i === 0 ? `${v} B` : `${v.toFixed(1)} ${units[i]}`;
 }

@@ -27,7 +27,8 @@ export async function startAgent(config: AgentConfig, log: Logger = createLogger
   const driver = createDriver({ hostRoot: config.hostRoot, layout, parent: config.parent, cpuCount });
   await driver.ensureParent();
 
-  const http = createServer();
+  // A client gets 30 s to send a whole request (Node's default is 300 s): slow bodies cannot pin sockets.
+  const http = createServer({ requestTimeout: 30_000, headersTimeout: 10_000 });
   const io = createSocketTransport(http, token, log);
   const sampler = startSampler({
     driver,

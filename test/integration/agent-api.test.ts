@@ -206,6 +206,17 @@ describe('agent over HTTP and socket.io on real cgroups', { skip }, () => {
       assert.deepEqual(sub.data.processes, []);
       const detail = await nextEvent<{ name: string }>(sock, 'samples:sandbox');
       assert.equal(detail.name, 'sock1');
+      // An unsubscribe sent while the subscribe is still reading its snapshot wins: no more details.
+      const [resub, unsub] = await Promise.all([
+        sock.timeout(5000).emitWithAck('subscribe:sandbox', { name: 'sock1' }),
+        sock.timeout(5000).emitWithAck('unsubscribe:sandbox', { name: 'sock1' }),
+      ]);
+      assert.equal(resub.ok && unsub.ok, true);
+      await new Promise((r) => setTimeout(r, 300)); // a detail already in flight may still land
+      let late = 0;
+      sock.on('samples:sandbox', () => late++);
+      await new Promise((r) => setTimeout(r, 800));
+      assert.equal(late, 0, 'details kept coming after unsubscribe');
       const missing = await sock.timeout(5000).emitWithAck('sandbox:freeze', { name: 'ghost' });
       assert.equal(missing.error.code, 'not_found');
       assert.equal((await sock.timeout(5000).emitWithAck('sandbox:remove', { name: 'sock1' })).ok, true);

@@ -259,7 +259,7 @@ describe('agent under attack on real cgroups', { skip }, () => {
     assert.equal((await api('DELETE', '/api/v1/sandboxes/race1')).status, 204);
   });
 
-  test('freeze/kill of an empty group, remove of a frozen group, and two DELETEs racing a kill', async () => {
+  test('freeze/kill of an empty group, remove of a frozen group, a busy DELETE, and two racing DELETEs', async () => {
     await api('POST', '/api/v1/sandboxes', { name: 'life1' });
     assert.deepEqual((await api('POST', '/api/v1/sandboxes/life1/freeze')).json, { freezer: 'frozen' });
     assert.deepEqual((await api('POST', '/api/v1/sandboxes/life1/kill')).json, { killed: 0 });
@@ -270,12 +270,15 @@ describe('agent under attack on real cgroups', { skip }, () => {
     started.push(sleeper);
     assert.equal((await api('POST', '/api/v1/sandboxes/life2/procs', { pid: sleeper.pid })).status, 200);
     assert.equal((await api('POST', '/api/v1/sandboxes/life2/freeze')).status, 200);
-    // Two DELETEs wait in their EBUSY backoff; the kill empties the group; one removes it, and the other
-    // must say the sandbox is gone (it answered 409 "The kernel refused to rmdir .: ENOENT").
+    // A DELETE of a group with processes is refused at once, saying how many it has.
+    const busy = await api('DELETE', '/api/v1/sandboxes/life2');
+    assert.equal(busy.status, 409);
+    assert.match(busy.json.error, /still has 1 process/);
+    assert.equal((await api('POST', '/api/v1/sandboxes/life2/kill')).json.killed, 1);
+    // Two DELETEs race: one removes the group, the other must say it is gone (it once answered
+    // 409 "The kernel refused to rmdir .: ENOENT").
     const d1 = api('DELETE', '/api/v1/sandboxes/life2');
     const d2 = api('DELETE', '/api/v1/sandboxes/life2');
-    await sleep(100);
-    assert.equal((await api('POST', '/api/v1/sandboxes/life2/kill')).json.killed, 1);
     const statuses = (await Promise.all([d1, d2])).map((r) => r.status).sort();
     assert.deepEqual(statuses, [204, 404]);
     assert.equal(existsSync(join(layout.v1.cpu ?? layout.unified!, parent, 'life2')), false);

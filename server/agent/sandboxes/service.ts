@@ -2,9 +2,12 @@ import type { CreateSandbox, FreezerState, PatchSandbox, SandboxDetail, SandboxS
 import { parseBytes, formatBytes } from '../../../lib/units/bytes';
 import { percentToQuotaUsec, DEFAULT_PERIOD_USEC } from '../../../lib/units/cpu';
 import type { CgroupDriver } from '../cgroupfs/driver';
-import { CgroupFileError, KernelRefusedError, SandboxNotFoundError, isVanished } from '../cgroupfs/errors';
+import { CgroupFileError, KernelRefusedError, SandboxConflictError, SandboxNotFoundError, isVanished } from '../cgroupfs/errors';
 import type { Sampler } from '../sampler/sampler';
 import { BadInputError, describeErrno } from './errors';
+
+/** Smallest memory limit accepted: below a page the kernel stores 0; below ~1 MiB nothing useful can run. */
+const MIN_MEMORY_LIMIT_BYTES = 1024 * 1024;
 
 /**
  * Every operation on sandboxes, shared by the socket.io and HTTP transports so both behave the same.
@@ -45,8 +48,15 @@ export class SandboxService {
     return this.sampler.sampleNow(cmd.name);
   }
 
+  /** Removes an empty sandbox; one with processes is refused at once (no rmdir retries) with how many it has. */
   remove(name: string): Promise<void> {
-    return this.onSandbox(name, () => this.driver.remove(name));
+    return this.onSandbox(name, async () => {
+      const pids = await this.driver.listPids(name);
+      if (pids.length > 0) {
+        throw new SandboxConflictError(`Sandbox "${name}" still has ${pids.length} process${pids.length === 1 ? '' : 'es'}; kill them first.`);
+      }
+      await this.driver.remove(name);
+    });
   }
 
   /**
@@ -133,6 +143,8 @@ export class SandboxService {
     if (typeof input === 'string' && /^\s*(max|unlimited|none)\s*$/i.test(input)) return null;
     const r = parseBytes(input);
     if (!r.ok) throw new BadInputError(r.message);
+    // The kernel rounds a limit down to whole pages, so anything under one page would become a 0-byte limit.
+    if (r.bytes < MIN_MEMORY_LIMIT_BYTES) throw new BadInputError(`Memory limit must be at least 1 MiB, got ${r.bytes} bytes.`);
     return BigInt(r.bytes);
   }
 

@@ -48,9 +48,9 @@ export function createHttpHandler(svc: SandboxService, sampler: Sampler, token: 
     // unhandled rejection that ended the agent — and it resolves "%2e%2e" segments before routing, so
     // /sandboxes/%2e%2e would become another endpoint instead of an invalid name.
     const pathname = (req.url ?? '/').split('?')[0];
-    if (pathname === '/healthz' && req.method === 'GET') return send(res, 200, { ok: true, sampling: sampler.latest() !== null });
+    if (pathname === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) return send(res, 200, { ok: true, sampling: sampler.latest() !== null });
     try {
-      if (!tokenMatches(/^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1], token)) {
+      if (!tokenMatches(/^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1], token)) {
         throw new HttpError(protocolError('unauthorized', 'A valid agent token is required: send "Authorization: Bearer <token>".'));
       }
       const { key, name } = match(req.method ?? 'GET', pathname, routes);

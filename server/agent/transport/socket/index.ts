@@ -20,7 +20,7 @@ const detailRoom = (name: string) => `sandbox:${name}`;
 export function createSocketTransport(http: HttpServer, token: string, log: Logger): AgentIo {
   const io: AgentIo = new Server(http, { serveClient: false, cors: { origin: false } });
   io.use((socket, next) => {
-    const auth = socket.handshake.auth?.token ?? /^Bearer (.+)$/.exec(socket.handshake.headers.authorization ?? '')?.[1];
+    const auth = socket.handshake.auth?.token ?? /^Bearer (.+)$/i.exec(socket.handshake.headers.authorization ?? '')?.[1];
     if (tokenMatches(auth, token)) return next();
     log.warn(`rejected socket.io connection from ${socket.handshake.address}: bad token`);
     next(new Error('unauthorized: a valid agent token is required'));
@@ -53,12 +53,20 @@ export function registerHandlers(io: AgentIo, svc: SandboxService, sampler: Samp
     socket.join(OVERVIEW);
     const latest = sampler.latest();
     if (latest) socket.emit('samples:overview', latest);
+    // What this client asked for last, per sandbox: an unsubscribe that arrives while a subscribe is
+    // still reading its snapshot must win, or the room would be joined for good after the leave.
+    const wanted = new Set<string>();
     socket.on('subscribe:sandbox', command(SandboxRef, async ({ name }) => {
+      wanted.add(name);
       const detail = await svc.get(name);
-      socket.join(detailRoom(name));
+      if (wanted.has(name)) socket.join(detailRoom(name));
       return detail;
     }, log));
-    socket.on('unsubscribe:sandbox', command(SandboxRef, async ({ name }) => { socket.leave(detailRoom(name)); return null; }, log));
+    socket.on('unsubscribe:sandbox', command(SandboxRef, async ({ name }) => {
+      wanted.delete(name);
+      socket.leave(detailRoom(name));
+      return null;
+    }, log));
     socket.on('sandbox:setCpuLimit', command(SetCpuLimit, (c) => svc.setCpuLimit(c.name, c.percent), log));
     socket.on('sandbox:setMemoryLimit', command(SetMemoryLimit, (c) => svc.setMemoryLimit(c.name, c.bytes), log));
     socket.on('sandbox:freeze', command(SandboxRef, (c) => svc.freeze(c.name), log));
