@@ -1,11 +1,20 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { loadWebConfig, WebConfigError } from './config';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'cgdash-web-config-'));
+const made: string[] = [];
+const tmp = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cgdash-web-config-'));
+  made.push(dir);
+  return dir;
+};
+
+after(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('loadWebConfig()', () => {
   it('loadWebConfig() fills defaults and returns a frozen object', () => {
