@@ -12,10 +12,12 @@ export interface SandboxRowProps {
   cpuHistory: Array<number | null>;
   /** Host memory, the bar's scale when the sandbox has no memory limit. */
   memTotalBytes: number | null;
+  /** Top of the sparkline, % of machine; the same for every row so heights compare across rows. */
+  sparkMax: number;
 }
 
 /** One overview row. Stable test id: sandbox-row-<name>. */
-export function SandboxRow({ sample, cpuHistory, memTotalBytes }: SandboxRowProps) {
+export function SandboxRow({ sample, cpuHistory, memTotalBytes, sparkMax }: SandboxRowProps) {
   const { cpu, memory } = sample;
   const memScale = memory.limitBytes ?? memTotalBytes;
   const memPercent = memory.usageBytes !== null && memScale ? (memory.usageBytes / memScale) * 100 : null;
@@ -29,32 +31,37 @@ export function SandboxRow({ sample, cpuHistory, memTotalBytes }: SandboxRowProp
       <td className="px-2 py-1">
         <div className="flex items-center gap-2">
           <Meter
-            className="w-28"
+            className="w-12 lg:w-28"
             percent={cpu.usagePercent}
             markPercent={cpu.limitPercent}
             title={`CPU ${formatPct(cpu.usagePercent)} of machine${cpu.limitPercent === null ? ', no limit' : `, limit ${formatPct(cpu.limitPercent)}`}`}
           />
-          <span className="w-14 text-right">{formatPct(cpu.usagePercent)}</span>
+          <span className="w-12 whitespace-nowrap text-right">{formatPct(cpu.usagePercent)}</span>
         </div>
       </td>
-      <td className="px-2 py-1 text-right text-muted">{cpu.limitPercent === null ? '∞' : formatPct(cpu.limitPercent, 0)}</td>
+      <td className="whitespace-nowrap px-2 py-1 text-right text-muted">{cpu.limitPercent === null ? '∞' : formatPct(cpu.limitPercent, 0)}</td>
       <td className="px-2 py-1 text-right">{formatNumber(cpu.usageCores, 2)}</td>
       <td className="px-2 py-1">
         <div className="flex items-center gap-2">
-          <Meter className="w-28" percent={memPercent} color={memPercent !== null && memPercent >= 90 ? 'var(--color-danger)' : 'var(--color-mem)'} />
+          <Meter className="w-12 lg:w-28" percent={memPercent} color={memPercent !== null && memPercent >= 90 ? 'var(--color-danger)' : 'var(--color-mem)'} />
           <span className="whitespace-nowrap">
             {formatBytes(memory.usageBytes)}
             <span className="text-muted"> / {memory.limitBytes === null ? '∞' : formatBytes(memory.limitBytes)}</span>
           </span>
         </div>
       </td>
-      <td className="px-2 py-1 text-right">{formatBytes(memory.workingSetBytes)}</td>
+      <td className="whitespace-nowrap px-2 py-1 text-right">{formatBytes(memory.workingSetBytes)}</td>
       <td className="px-2 py-1 text-right">{sample.pids ?? '—'}</td>
       <td className="px-2 py-1">
         <StateBadges sample={sample} />
       </td>
       <td className="px-2 py-1">
-        <Sparkline values={cpuHistory} max={Math.max(5, cpu.limitPercent ?? 0)} label={`CPU over the last minute for ${sample.name}`} />
+        <Sparkline
+          values={cpuHistory}
+          max={sparkMax}
+          mark={cpu.limitPercent}
+          label={`CPU over the last minute for ${sample.name}, scale 0 to ${sparkMax}% of machine`}
+        />
       </td>
     </tr>
   );

@@ -4,14 +4,24 @@ import type { SortKey, SortSpec } from '@/lib/store/selectors';
 export interface SandboxTableProps {
   sort: SortSpec;
   onSort: (key: SortKey) => void;
+  /** Top of the shared sparkline scale, % of machine (shown in the column header). */
+  sparkMax: number;
   children: ReactNode;
 }
 
+/**
+ * A sortable column header. The button fills the whole cell (the padding lives on the button, not the
+ * th), so a click anywhere in the cell sorts; aria-sort stays on the th.
+ */
 function SortHeader({ label, k, sort, onSort, align = 'left' }: { label: string; k: SortKey; sort: SortSpec; onSort: (k: SortKey) => void; align?: 'left' | 'right' }) {
   const active = sort.key === k;
   return (
-    <th scope="col" aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'} className={`px-2 py-1 ${align === 'right' ? 'text-right' : 'text-left'}`}>
-      <button type="button" onClick={() => onSort(k)} className={`uppercase tracking-wide hover:text-fg ${active ? 'text-cpu' : ''}`}>
+    <th scope="col" aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'} className="p-0">
+      <button
+        type="button"
+        onClick={() => onSort(k)}
+        className={`block w-full px-2 py-1 uppercase tracking-wide hover:bg-panel-2 hover:text-fg ${align === 'right' ? 'text-right' : 'text-left'} ${active ? 'text-cpu' : ''}`}
+      >
         {label}
         <span aria-hidden="true">{active ? (sort.dir === 'asc' ? ' ▲' : ' ▼') : ''}</span>
       </button>
@@ -28,7 +38,7 @@ function Th({ children, align = 'left', title }: { children: ReactNode; align?: 
 }
 
 /** The overview table frame: sortable headers (name, CPU, memory) and one row per sandbox as children. */
-export function SandboxTable({ sort, onSort, children }: SandboxTableProps) {
+export function SandboxTable({ sort, onSort, sparkMax, children }: SandboxTableProps) {
   return (
     <table className="w-full border-collapse" aria-label="Sandboxes">
       <thead className="sticky top-0 z-10 bg-cpu/15 text-left text-[11.5px] text-muted">
@@ -41,7 +51,9 @@ export function SandboxTable({ sort, onSort, children }: SandboxTableProps) {
           <Th align="right" title="Usage minus inactive file cache">Working set</Th>
           <Th align="right">Pids</Th>
           <Th>State</Th>
-          <Th title="CPU % of machine over the last minute">CPU 60 s</Th>
+          <Th title={`CPU % of machine over the last minute; every row on the same scale, 0–${sparkMax}%`}>
+            CPU 60 s <span className="whitespace-nowrap normal-case text-dim">0–{sparkMax}%</span>
+          </Th>
         </tr>
       </thead>
       <tbody>{children}</tbody>

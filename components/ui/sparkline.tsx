@@ -3,6 +3,8 @@ export interface SparklineProps {
   values: Array<number | null>;
   /** Top of the scale; values above it raise the scale. */
   max?: number;
+  /** Draws a faint dashed line at this value (e.g. the CPU limit) when it lies inside the scale. */
+  mark?: number | null;
   width?: number;
   height?: number;
   color?: string;
@@ -10,7 +12,7 @@ export interface SparklineProps {
 }
 
 /** Tiny SVG line for table rows (cheaper than a Recharts chart per row). */
-export function Sparkline({ values, max = 1, width = 96, height = 18, color = 'var(--color-cpu)', label }: SparklineProps) {
+export function Sparkline({ values, max = 1, mark = null, width = 96, height = 18, color = 'var(--color-cpu)', label }: SparklineProps) {
   const top = Math.max(max, ...values.map((v) => v ?? 0));
   const n = values.length;
   const x = (i: number) => (n <= 1 ? width : (i / (n - 1)) * width);
@@ -27,6 +29,9 @@ export function Sparkline({ values, max = 1, width = 96, height = 18, color = 'v
   return (
     <svg width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="img" aria-label={label} className="block">
       <line x1="0" x2={width} y1={height - 0.5} y2={height - 0.5} stroke="var(--color-line)" />
+      {mark !== null && mark > 0 && mark < top && (
+        <line x1="0" x2={width} y1={y(mark)} y2={y(mark)} stroke="var(--color-limit)" strokeWidth="0.75" strokeDasharray="2 2" opacity="0.7" />
+      )}
       {segments.map((pts, i) =>
         pts.includes(' ') ? (
           <polyline key={i} points={pts} fill="none" stroke={color} strokeWidth="1.25" />

@@ -36,3 +36,25 @@ export function selectSortedNames(s: DashboardState, sort: SortSpec): string[] {
   });
   return rows.map((r) => r.name);
 }
+
+/** Tops the overview sparklines can take, in % of the machine. Coarse steps so the scale does not jitter every second. */
+export const SPARK_SCALE_STEPS = [5, 10, 25, 50, 100] as const;
+
+/**
+ * The one y-scale shared by every overview sparkline: the smallest step of SPARK_SCALE_STEPS at or
+ * above the highest CPU % of machine any listed sandbox reached in its last `points` samples. One
+ * scale for all rows means equal heights are equal shares of the box, so a tenant held at a 5 % limit
+ * no longer looks like one pegging the machine.
+ */
+export function selectSparkScale(s: DashboardState, points: number): number {
+  let peak = 0;
+  for (const name of Object.keys(s.latest)) {
+    const series = s.series[name];
+    if (!series) continue;
+    for (let i = Math.max(0, series.length - points); i < series.length; i++) {
+      const v = series[i].cpuPercent;
+      if (v !== null && v > peak) peak = v;
+    }
+  }
+  return SPARK_SCALE_STEPS.find((step) => peak <= step) ?? SPARK_SCALE_STEPS[SPARK_SCALE_STEPS.length - 1];
+}

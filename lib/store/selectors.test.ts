@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { HostSample, SandboxSample } from '@/lib/protocol';
+import { createDashboardStore } from './create-dashboard-store';
+import { selectSparkScale } from './selectors';
+
+const host: HostSample = {
+  hostname: 'h', layout: 'v2', cpuCount: 4, perCpuPercent: [1, 2, 3, 4], cpuPercent: 2.5,
+  memTotalBytes: 8e9, memUsedBytes: 2e9, memAvailableBytes: 6e9, loadAvg: [0.1, 0.2, 0.3], uptimeSeconds: 100,
+};
+
+function sample(name: string, t: number, cpu: number | null): SandboxSample {
+  return {
+    name, t,
+    cpu: { usagePercent: cpu, usageCores: cpu, limitPercent: null, nrPeriods: null, nrThrottled: null, throttledPercent: null },
+    memory: { usageBytes: 100, workingSetBytes: 50, limitBytes: null, oomKills: 0 },
+    frozen: false, freezer: 'thawed', pids: 1,
+  };
+}
+
+/** A store fed one batch per second; `cpu(name, i)` gives each sandbox's CPU % at second i. */
+function storeWith(names: string[], seconds: number, cpu: (name: string, i: number) => number | null) {
+  const store = createDashboardStore();
+  for (let i = 1; i <= seconds; i++) {
+    const t = i * 1000;
+    store.getState().ingest({ t, intervalMs: 1000, host, sandboxes: names.map((n) => sample(n, t, cpu(n, i))) }, t);
+  }
+  return store.getState();
+}
+
+describe('selectSparkScale()', () => {
+  it('selectSparkScale() never goes below 5 % of the machine, even with no data', () => {
+    assert.equal(selectSparkScale(createDashboardStore().getState(), 60), 5);
+    assert.equal(selectSparkScale(storeWith(['idle'], 10, () => 0.3), 60), 5);
+    assert.equal(selectSparkScale(storeWith(['gap'], 10, () => null), 60), 5);
+  });
+
+  it('selectSparkScale() is one scale for all rows, set by the busiest one and rounded up to a step', () => {
+    const s = storeWith(['capped', 'hog'], 10, (n) => (n === 'capped' ? 5 : 40));
+    assert.equal(selectSparkScale(s, 60), 50);
+    assert.equal(selectSparkScale(storeWith(['a', 'b'], 10, (n) => (n === 'a' ? 5 : 7)), 60), 10);
+    assert.equal(selectSparkScale(storeWith(['a'], 10, () => 100), 60), 100);
+  });
+
+  it('selectSparkScale() only looks at the last `points` samples', () => {
+    const s = storeWith(['burst'], 100, (_n, i) => (i === 10 ? 90 : 3));
+    assert.equal(selectSparkScale(s, 60), 5);
+    assert.equal(selectSparkScale(s, 100), 100);
+  });
+});
