@@ -62,7 +62,9 @@ export function SandboxLivePanel({ name }: { name: string }) {
             Overview
           </Link>
           <span className="px-1.5 text-dim">/</span>
-          <span className="text-fg">sandboxes</span>
+          <span aria-current="page" className="inline-block max-w-[60ch] truncate align-bottom text-fg">
+            {name}
+          </span>
         </nav>
         <h1 className="text-[18px] font-bold text-fg">{name}</h1>
         <StaleVeil>
