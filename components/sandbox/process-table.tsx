@@ -13,7 +13,12 @@ const COLUMNS: Array<{ key: Key; label: string; align: 'left' | 'right'; title?:
   { key: 'user', label: 'USER', align: 'left' },
   { key: 'state', label: 'S', align: 'left', title: 'State from /proc/<pid>/stat: R running, S sleeping, D disk wait, T stopped, Z zombie' },
   { key: 'cpuPercent', label: 'CPU% (of 1 core)', align: 'right', title: 'htop convention: 100 = one core busy, 200 = two cores' },
-  { key: 'rssBytes', label: 'RSS', align: 'right' },
+  {
+    key: 'rssBytes',
+    label: 'RSS',
+    align: 'right',
+    title: 'Resident set size. Includes shared file pages (binary, libs) charged to whichever cgroup touched them first, so it can exceed this sandbox’s memory',
+  },
   { key: 'command', label: 'COMMAND', align: 'left' },
 ];
 
@@ -50,7 +55,11 @@ export function ProcessTable({ processes }: { processes: ProcessInfo[] }) {
                 aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}
                 className={`px-2 py-0.5 font-normal ${c.align === 'right' ? 'text-right' : 'text-left'} ${c.key === 'command' ? 'w-full' : 'whitespace-nowrap'}`}
               >
-                <button type="button" onClick={() => onSort(c.key)} className={`hover:text-fg ${active ? 'text-cpu' : ''}`}>
+                <button
+                  type="button"
+                  onClick={() => onSort(c.key)}
+                  className={`hover:text-fg ${c.title ? 'underline decoration-dotted underline-offset-2' : ''} ${active ? 'text-cpu' : ''}`}
+                >
                   {c.label}
                   <span aria-hidden="true">{active ? (sort.dir === 'asc' ? '▲' : '▼') : ''}</span>
                 </button>
