@@ -1,4 +1,5 @@
 import type { CommandState } from '@/lib/store/slices/commands';
+import { errorDetailSuffix } from '@/components/ui/format';
 
 export interface CommandResultProps {
   /** Accessible name of the live region, e.g. "CPU limit result". */
@@ -25,10 +26,11 @@ export function CommandResult({ label, testId, state, describeOk, localError = n
   }
   if (state?.status === 'error') {
     const { message, errno, file } = state.error;
+    const suffix = errorDetailSuffix(message, errno, file);
     return (
       <p role="alert" aria-label={label} data-testid={testId} className="min-h-4 text-danger">
         {message}
-        {(errno || file) && <span className="text-muted"> [{[errno, file].filter(Boolean).join(' ')}]</span>}
+        {suffix && <span className="text-muted"> {suffix}</span>}
       </p>
     );
   }

@@ -23,3 +23,13 @@ export function formatClock(ms: number): string {
   const d = new Date(ms);
   return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
 }
+
+/**
+ * The "[EBUSY memory.limit_in_bytes]" shown after a command error, or '' when it would repeat the
+ * message: nothing once the message names the errno, otherwise only the parts it does not name.
+ */
+export function errorDetailSuffix(message: string, errno?: string, file?: string): string {
+  if (errno && message.includes(errno)) return '';
+  const parts = [errno, file].filter((p): p is string => !!p && !message.includes(p));
+  return parts.length ? `[${parts.join(' ')}]` : '';
+}
