@@ -10,7 +10,7 @@ export function HtopBar({ label, percent, text, color, title }: { label: string;
       <span className="text-muted">[</span>
       <div className="relative h-3 flex-1 bg-panel-2">
         <div className="absolute inset-y-0 left-0" style={{ width: `${fill}%`, background: color ?? levelColor(percent) }} />
-        <span className="absolute inset-y-0 right-1 text-[11px] leading-3 text-fg mix-blend-difference">{text}</span>
+        <span className="absolute inset-y-0 right-1 text-[11px] leading-3 text-fg [text-shadow:0_0_2px_var(--color-bg),0_0_2px_var(--color-bg)]">{text}</span>
       </div>
       <span className="text-muted">]</span>
     </div>
