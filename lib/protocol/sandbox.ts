@@ -55,6 +55,13 @@ export interface ProcessInfo {
   cpuPercent: number | null;
   /** Resident set size in bytes. */
   rssBytes: number;
+  /** Number of threads (/proc/<pid>/stat num_threads). */
+  threads: number;
+  /**
+   * Process start, ms since the epoch (boot time from /proc/stat btime + starttime ticks / CLK_TCK,
+   * 10 ms resolution at USER_HZ 100); null = unknown (the host's /proc/stat has no btime).
+   */
+  startTime: number | null;
   /** Full command line (argv joined by spaces), or [comm] for kernel threads / zombies. */
   command: string;
 }

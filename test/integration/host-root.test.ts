@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAgent, type RunningAgent } from '../../server/agent/main';
 import type { Logger } from '../../server/agent/log';
+import { readClockTicks } from '../../server/agent/procfs/read';
 import type { HostSample, SandboxDetail, SandboxSample } from '../../lib/protocol';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/cgroupfs');
@@ -164,6 +165,10 @@ for (const spec of SPECS) {
       assert.equal(p.command, read(root, `${dir}/cmdline`).split('\0').filter(Boolean).join(' '));
       assert.equal(p.state, read(root, `${dir}/stat`).split(') ')[1][0]);
       assert.equal(p.rssBytes, Number(/^VmRSS:\s+(\d+) kB/m.exec(read(root, `${dir}/status`))![1]) * 1024);
+      const statFields = read(root, `${dir}/stat`).split(') ')[1].split(' '); // [0] is field 3 (state)
+      assert.equal(p.threads, Number(statFields[20 - 3]));
+      const btime = Number(/^btime (\d+)$/m.exec(read(root, 'proc/stat'))![1]);
+      assert.equal(p.startTime, btime * 1000 + Math.round((Number(statFields[22 - 3]) * 1000) / readClockTicks()));
       assert.ok(p.cpuPercent === null || p.cpuPercent === 0, `a captured process's ticks never move, got ${p.cpuPercent}`);
       assert.equal((await api('GET', '/api/v1/sandboxes/carol')).json.processes.length, 0);
     });

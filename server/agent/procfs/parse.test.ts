@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  parseCmdline, parseCpuList, parseLoadavg, parseMeminfo, parseProcStat, parseProcStatCpus, parseProcStatus, parsePasswd, parseUptime,
+  deriveStartTimeMs, parseBootTime, parseCmdline, parseCpuList, parseLoadavg, parseMeminfo, parseProcStat, parseProcStatCpus, parseProcStatus, parsePasswd, parseUptime,
 } from './parse';
 
 describe('parseProcStat()', () => {
@@ -70,4 +70,30 @@ describe('host parsers', () => {
     assert.equal(users.get(0), 'root');
     assert.equal(users.get(65534), 'nobody');
   });
+});
+
+describe('parseBootTime()', () => {
+  const cases: Array<[string, string, number | null]> = [
+    ['real /proc/stat', 'cpu  100 0 50 800 50 0 0 0 0 0\ncpu0 100 0 50 800 50 0 0 0 0 0\nintr 1 2\nctxt 3\nbtime 1796306023\nprocesses 9\n', 1796306023],
+    ['empty content', '', null],
+    ['no btime line', 'cpu  1 2 3 4\nctxt 3\n', null],
+    ['a malformed btime line', 'btime soon\n', null],
+    ['a btime with a trailing field', 'btime 17 18\n', null],
+  ];
+  for (const [what, input, want] of cases) {
+    test(`parseBootTime() returns ${want} for ${what}`, () => assert.equal(parseBootTime(input), want));
+  }
+});
+
+describe('deriveStartTimeMs()', () => {
+  const cases: Array<[string, number | null, number, number, number | null]> = [
+    ['start 50 s after boot at 100 Hz', 1796306023, 5000, 100, 1796306023000 + 50_000],
+    ['a fractional tick count at 100 Hz (10 ms steps)', 1796306023, 239873, 100, 1796306023000 + 2_398_730],
+    ['250 Hz ticks', 1000, 1, 250, 1_000_004],
+    ['unknown boot time', null, 5000, 100, null],
+    ['a malformed tick count', 1000, Number.NaN, 100, null],
+  ];
+  for (const [what, btime, ticks, hz, want] of cases) {
+    test(`deriveStartTimeMs() gives ${want} for ${what}`, () => assert.equal(deriveStartTimeMs(btime, ticks, hz), want));
+  }
 });

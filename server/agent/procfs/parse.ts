@@ -89,6 +89,24 @@ export function parseProcStatCpus(text: string): { all: CpuTimes; perCpu: Map<nu
   return { all, perCpu };
 }
 
+/**
+ * Boot time from the `btime` line of /proc/stat, seconds since the epoch; null when the line is
+ * missing or malformed (the caller then reports process start times as unknown).
+ */
+export function parseBootTime(text: string): number | null {
+  const m = /^btime\s+(\d+)\s*$/m.exec(text);
+  return m ? Number(m[1]) : null;
+}
+
+/**
+ * Process start as ms since the epoch: boot time + /proc/<pid>/stat starttime (clock ticks after boot).
+ * null when the boot time is unknown. Whole ms; the tick count has 10 ms resolution at USER_HZ 100.
+ */
+export function deriveStartTimeMs(bootTimeSec: number | null, startTicks: number, clockTicks: number): number | null {
+  if (bootTimeSec === null || !Number.isFinite(startTicks) || !(clockTicks > 0)) return null;
+  return bootTimeSec * 1000 + Math.round((startTicks * 1000) / clockTicks);
+}
+
 /** MemTotal and MemAvailable from /proc/meminfo, in bytes. */
 export function parseMeminfo(text: string): { totalBytes: number; availableBytes: number } {
   const kb = (key: string) => {

@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { HostSample, LayoutKind, ProcessInfo } from '../../../lib/protocol';
 import {
-  parseCmdline, parseCpuList, parseLoadavg, parseMeminfo, parseProcStat, parseProcStatCpus, parseProcStatus, parsePasswd, parseUptime,
+  deriveStartTimeMs, parseBootTime, parseCmdline, parseCpuList, parseLoadavg, parseMeminfo, parseProcStat, parseProcStatCpus, parseProcStatus, parsePasswd, parseUptime,
   type CpuTimes,
 } from './parse';
 
@@ -35,6 +35,8 @@ export class ProcessReader {
   private prev = new Map<number, { startTicks: number; cpuTicks: number; atNs: bigint }>();
   private users = new Map<number, string>();
   private usersReadAtNs = -1n;
+  /** Boot time (s since epoch) from <hostRoot>/proc/stat btime, read once; null = unknown; undefined = not read yet. */
+  private bootTimeSec: number | null | undefined;
 
   constructor(private readonly hostRoot: string, private readonly clockTicks: number) {}
 
@@ -78,8 +80,25 @@ export class ProcessReader {
       state: stat.state,
       cpuPercent,
       rssBytes: status.rssBytes,
+      threads: stat.numThreads,
+      startTime: deriveStartTimeMs(this.readBootTime(), stat.startTicks, this.clockTicks),
       command: cmdline || `[${stat.comm}]`,
     };
+  }
+
+  /**
+   * btime is fixed for the life of the kernel, so it is read once: the kernel derives it from the wall
+   * clock, and a re-read after a clock adjustment could move every start time by a second.
+   */
+  private readBootTime(): number | null {
+    if (this.bootTimeSec === undefined) {
+      try {
+        this.bootTimeSec = parseBootTime(readFileSync(join(this.hostRoot, 'proc/stat'), 'utf8'));
+      } catch {
+        this.bootTimeSec = null; // no proc/stat in the tree: start times unknown
+      }
+    }
+    return this.bootTimeSec;
   }
 
   private refreshUsers(nowNs: bigint): void {
