@@ -3,9 +3,9 @@
 import { useMemo, useState } from 'react';
 import type { ProcessInfo } from '@/lib/protocol';
 import { formatBytes } from '@/lib/units/bytes';
-import { formatNumber } from '@/components/ui/format';
+import { formatNumber, formatStartTime } from '@/components/ui/format';
 
-type Key = 'pid' | 'user' | 'state' | 'cpuPercent' | 'rssBytes' | 'command';
+type Key = 'pid' | 'user' | 'state' | 'cpuPercent' | 'rssBytes' | 'threads' | 'startTime' | 'command';
 interface Sort { key: Key; dir: 'asc' | 'desc' }
 
 const COLUMNS: Array<{ key: Key; label: string; align: 'left' | 'right'; title?: string }> = [
@@ -19,8 +19,13 @@ const COLUMNS: Array<{ key: Key; label: string; align: 'left' | 'right'; title?:
     align: 'right',
     title: 'Resident set size. Includes shared file pages (binary, libs) charged to whichever cgroup touched them first, so it can exceed this sandbox’s memory',
   },
+  { key: 'threads', label: 'THR', align: 'right', title: 'Number of threads (/proc/<pid>/stat num_threads)' },
+  { key: 'startTime', label: 'START', align: 'right', title: 'When the process started, local time: HH:MM if today, else month and day (the year when over a year ago)' },
   { key: 'command', label: 'COMMAND', align: 'left' },
 ];
+
+/** Columns whose first click sorts descending (biggest / newest first). */
+const DESC_FIRST: ReadonlySet<Key> = new Set(['cpuPercent', 'rssBytes', 'threads', 'startTime']);
 
 const STATE_COLOR: Record<string, string> = { R: 'text-cpu', D: 'text-danger', Z: 'text-danger', T: 'text-frozen' };
 
@@ -38,8 +43,9 @@ export function ProcessTable({ processes }: { processes: ProcessInfo[] }) {
     const sign = sort.dir === 'asc' ? 1 : -1;
     return [...processes].sort((a, b) => sign * compare(a, b, sort.key) || a.pid - b.pid);
   }, [processes, sort]);
+  const nowMs = Date.now(); // "today" for START; the table re-renders with every sample
   const onSort = (key: Key) =>
-    setSort((c) => (c.key === key ? { key, dir: c.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: key === 'cpuPercent' || key === 'rssBytes' ? 'desc' : 'asc' }));
+    setSort((c) => (c.key === key ? { key, dir: c.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: DESC_FIRST.has(key) ? 'desc' : 'asc' }));
 
   return (
     <table className="w-full border-collapse" aria-label="Processes">
@@ -76,6 +82,10 @@ export function ProcessTable({ processes }: { processes: ProcessInfo[] }) {
             <td className={`px-2 py-px ${STATE_COLOR[p.state] ?? 'text-muted'}`}>{p.state}</td>
             <td className="whitespace-nowrap px-2 py-px text-right">{formatNumber(p.cpuPercent)}</td>
             <td className="whitespace-nowrap px-2 py-px text-right">{formatBytes(p.rssBytes)}</td>
+            <td className="whitespace-nowrap px-2 py-px text-right">{p.threads}</td>
+            <td className="whitespace-nowrap px-2 py-px text-right" title={p.startTime === null ? undefined : new Date(p.startTime).toLocaleString()}>
+              {formatStartTime(p.startTime, nowMs)}
+            </td>
             <td className="max-w-0 truncate px-2 py-px" title={p.command}>
               <span className={p.command.startsWith('[') ? 'text-muted' : 'text-fg'}>{p.command}</span>
             </td>

@@ -24,6 +24,24 @@ export function formatClock(ms: number): string {
   return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
 }
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/**
+ * htop's START column, in local time: "14:03" for a process started today, "Dec 03" for one started
+ * earlier in the last year, "2025" for older ones; null → "—".
+ */
+export function formatStartTime(startMs: number | null, nowMs: number): string {
+  if (startMs === null || !Number.isFinite(startMs)) return '—';
+  const d = new Date(startMs);
+  const now = new Date(nowMs);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  if (d.getFullYear() === now.getFullYear() && d.getMonth() === now.getMonth() && d.getDate() === now.getDate()) {
+    return `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  }
+  if (nowMs - startMs < 364 * 86_400_000) return `${MONTHS[d.getMonth()]} ${pad(d.getDate())}`;
+  return String(d.getFullYear());
+}
+
 /**
  * The "[EBUSY memory.limit_in_bytes]" shown after a command error, or '' when it would repeat the
  * message: nothing once the message names the errno, otherwise only the parts it does not name.
