@@ -1,0 +1,252 @@
+/**
+ * The agent's numbers agree with the kernel over a real run: a real agent (intervalMs 250) on real
+ * cgroups under its own cgdash-test-<random> parent, compared with the kernel files and /proc read
+ * directly by this test. Removed afterwards, also when a test fails; only processes this test
+ * started are ever signalled, by PID.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { io as ioClient, type Socket } from 'socket.io-client';
+import { startAgent, type RunningAgent } from '../../server/agent/main';
+import { createLogger } from '../../server/agent/log';
+import { loadLayout } from '../../server/agent/cgroupfs/layout';
+import type { CgroupLayout } from '../../server/agent/cgroupfs/driver';
+import { readClockTicks } from '../../server/agent/procfs/read';
+import type { OverviewBatch, SandboxDetail } from '../../lib/protocol';
+import { realCgroupsUnavailableReason, registerTestParent, removeTestParent, sweepStaleTestParents } from '../helpers/test-parent';
+
+const INTERVAL_MS = 250;
+const unavailable = realCgroupsUnavailableReason();
+const skip = unavailable !== null && process.env.CGDASH_REQUIRE_REAL_CGROUPS !== '1' ? unavailable : false;
+
+/** Relative difference |a − b| / b. */
+const relErr = (a: number, b: number) => Math.abs(a - b) / b;
+
+describe('agent numbers agree with the kernel over a real run', { skip }, () => {
+  const parent = `cgdash-test-${randomBytes(4).toString('hex')}`;
+  const stateDir = mkdtempSync(join(tmpdir(), 'cgdash-accuracy-'));
+  const clockTicks = readClockTicks();
+  /** Everything this test started (directly or as children of its own shells), killed by PID in after(). */
+  const children: ChildProcess[] = [];
+  const grandchildPids: number[] = [];
+  const sockets: Socket[] = [];
+  let agent: RunningAgent | undefined;
+  let layout: CgroupLayout;
+
+  const api = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${agent!.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${agent!.token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(5000),
+    });
+    const text = await res.text();
+    return { status: res.status, json: text ? JSON.parse(text) : null };
+  };
+  const create = async (name: string) => {
+    const r = await api('POST', '/api/v1/sandboxes', { name });
+    assert.equal(r.status, 201, JSON.stringify(r.json));
+  };
+  const movePid = async (name: string, pid: number) => {
+    const r = await api('POST', `/api/v1/sandboxes/${name}/procs`, { pid });
+    assert.equal(r.status, 200, JSON.stringify(r.json));
+  };
+  /** A kernel file of sandbox `name`, read directly (v1: the controller's hierarchy; v2: the one tree). */
+  const kernelFile = (controller: 'cpuacct' | 'memory', name: string, file: string) => {
+    const mount = layout.kind === 'v2' ? layout.unified! : layout.v1[controller]!;
+    return readFileSync(join(mount, parent, name, file), 'utf8');
+  };
+  /** Cumulative CPU of the group, ns: v1 cpuacct.usage, v2 cpu.stat usage_usec. */
+  const kernelCpuNs = (name: string): number => {
+    if (layout.kind !== 'v2') return Number(kernelFile('cpuacct', name, 'cpuacct.usage'));
+    return Number(/^usage_usec (\d+)$/m.exec(kernelFile('cpuacct', name, 'cpu.stat'))![1]) * 1000;
+  };
+  /** Memory charged to the group: v1 memory.usage_in_bytes, v2 memory.current. */
+  const kernelMemoryBytes = (name: string) =>
+    Number(kernelFile('memory', name, layout.kind === 'v2' ? 'memory.current' : 'memory.usage_in_bytes'));
+  /** utime + stime of one process, seconds, from /proc/<pid>/stat. */
+  const procCpuSec = (pid: number) => {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' '); // f[0] is field 3
+    return (Number(f[14 - 3]) + Number(f[15 - 3])) / clockTicks;
+  };
+  /** A shell that waits for one line on stdin before running `script`, so it can be moved into a sandbox first. */
+  const spawnGated = (script: string, stdout: 'pipe' | 'ignore' = 'ignore') => {
+    const child = spawn('sh', ['-c', `read _ ; ${script}`], { stdio: ['pipe', stdout, 'ignore'] });
+    children.push(child);
+    if (child.pid === undefined) throw new Error('spawn failed');
+    return child as ChildProcess & { pid: number };
+  };
+  const connect = async () => {
+    const sock = ioClient(agent!.url, { auth: { token: agent!.token }, reconnection: false, transports: ['websocket'] });
+    sockets.push(sock);
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('socket did not connect within 5 s')), 5000);
+      sock.once('connect', () => { clearTimeout(timer); resolve(); });
+      sock.once('connect_error', (e) => { clearTimeout(timer); reject(e); });
+    });
+    return sock;
+  };
+
+  before(async () => {
+    await sweepStaleTestParents();
+    registerTestParent(parent);
+    layout = loadLayout('/');
+    agent = await startAgent(
+      { hostRoot: '/', parent, intervalMs: INTERVAL_MS, host: '127.0.0.1', port: 0, stateDir, logLevel: 'error' },
+      createLogger('accuracy-test', 'error'),
+    );
+  });
+
+  after(async () => {
+    for (const s of sockets) s.close();
+    for (const pid of grandchildPids) { try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ } }
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    await agent?.close();
+    await removeTestParent(parent);
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  test('CPU seconds integrated from samples:overview agree within 2 % with cpuacct.usage and with utime+stime', async (t) => {
+    await create('busy');
+    const yes = spawnGated('exec yes > /dev/null');
+    await movePid('busy', yes.pid);
+    yes.stdin!.end('go\n');
+    await sleep(2 * INTERVAL_MS); // yes is running and the sandbox has comparable samples
+
+    // At each batch, read the kernel's counters at once: the agent read them a few ms earlier, in the
+    // same round, so the window [first batch, last batch] is the same on both sides up to that latency.
+    interface Point { t: number; usageCores: number | null; kernelNs: number; procSec: number }
+    const points: Point[] = [];
+    const sock = await connect();
+    const WINDOW_MS = 4000;
+    await new Promise<void>((resolve, reject) => {
+      let firstT: number | null = null;
+      const timer = setTimeout(() => reject(new Error(`only ${points.length} batches in ${WINDOW_MS + 3000} ms`)), WINDOW_MS + 3000);
+      sock.on('samples:overview', (batch: OverviewBatch) => {
+        const s = batch.sandboxes.find((x) => x.name === 'busy');
+        if (!s) return;
+        points.push({ t: batch.t, usageCores: s.cpu.usageCores, kernelNs: kernelCpuNs('busy'), procSec: procCpuSec(yes.pid) });
+        firstT ??= batch.t;
+        if (batch.t - firstT >= WINDOW_MS) { clearTimeout(timer); sock.off('samples:overview'); resolve(); }
+      });
+    });
+
+    assert.ok(points.length >= 12, `${points.length} batches`);
+    let agentSec = 0;
+    for (let i = 1; i < points.length; i++) {
+      const cores = points[i].usageCores;
+      assert.notEqual(cores, null, `batch ${i} has no CPU rate`);
+      agentSec += cores! * ((points[i].t - points[i - 1].t) / 1000); // rate over the interval that ends at batch i
+    }
+    const first = points[0];
+    const last = points.at(-1)!;
+    const kernelSec = (last.kernelNs - first.kernelNs) / 1e9;
+    const procSec = last.procSec - first.procSec;
+    const windowSec = (last.t - first.t) / 1000;
+    t.diagnostic(`window ${windowSec.toFixed(3)} s over ${points.length} batches: agent ${agentSec.toFixed(4)} CPU s, ` +
+      `cpuacct ${kernelSec.toFixed(4)} s (${(relErr(agentSec, kernelSec) * 100).toFixed(3)} %), ` +
+      `utime+stime ${procSec.toFixed(2)} s (${(relErr(agentSec, procSec) * 100).toFixed(3)} %)`);
+    assert.ok(kernelSec > 0.5 * windowSec, `yes was busy: ${kernelSec} CPU s in ${windowSec} s`);
+    assert.ok(relErr(agentSec, kernelSec) < 0.02, `agent ${agentSec} vs cpuacct ${kernelSec}`);
+    assert.ok(relErr(agentSec, procSec) < 0.02, `agent ${agentSec} vs utime+stime ${procSec}`);
+  });
+
+  test('GET /api/v1/sandboxes/:name memory.usageBytes equals the kernel file for an idle memory holder', async (t) => {
+    await create('holder');
+    // Allocates and touches 32 MiB of anonymous memory, then idles (no allocation while idle).
+    const holder = spawnGated(`exec ${JSON.stringify(process.execPath)} -e "globalThis.b = Buffer.alloc(32 * 1024 * 1024, 1); setInterval(() => {}, 60000)"`);
+    await movePid('holder', holder.pid);
+    holder.stdin!.end('go\n');
+
+    // Wait (bounded) until the charge is above 32 MiB and unchanged for 500 ms.
+    let stable = false;
+    let prev = -1;
+    let sameSince = 0;
+    for (const deadline = Date.now() + 8000; Date.now() < deadline;) {
+      const cur = kernelMemoryBytes('holder');
+      if (cur !== prev) { prev = cur; sameSince = Date.now(); } else if (cur > 32 * 1024 * 1024 && Date.now() - sameSince >= 500) { stable = true; break; }
+      await sleep(50);
+    }
+    assert.ok(stable, `memory never settled (last ${prev} bytes)`);
+
+    const before = kernelMemoryBytes('holder');
+    const r = await api('GET', '/api/v1/sandboxes/holder');
+    const afterBytes = kernelMemoryBytes('holder');
+    assert.equal(r.status, 200, JSON.stringify(r.json));
+    const usage = (r.json as SandboxDetail).memory.usageBytes!;
+    t.diagnostic(`kernel ${before} → ${afterBytes} bytes around the request, agent ${usage} (Δ ${usage - afterBytes})`);
+    // A stable process: the file may move by a page or two around the request, never more than 64 KiB.
+    const TOLERANCE = 64 * 1024;
+    assert.ok(usage >= Math.min(before, afterBytes) - TOLERANCE && usage <= Math.max(before, afterBytes) + TOLERANCE,
+      `agent ${usage} vs kernel ${before}…${afterBytes}`);
+    assert.ok(Math.abs(afterBytes - before) <= TOLERANCE, `the holder was not stable: ${before} → ${afterBytes}`);
+  });
+
+  test('a process forked in the sandbox after a sample shows up in the very next samples:sandbox', async (t) => {
+    await create('forker');
+    // After the gate, every line on stdin forks a `sleep` inside the sandbox and prints its PID.
+    const forker = spawnGated('while read _; do sleep 30 & echo $!; done', 'pipe');
+    await movePid('forker', forker.pid);
+    forker.stdin!.write('go\n');
+    const pidLines: number[] = [];
+    const waiters: Array<(pid: number) => void> = [];
+    let buf = '';
+    forker.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      buf += chunk;
+      for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
+        const pid = Number(buf.slice(0, i));
+        buf = buf.slice(i + 1);
+        grandchildPids.push(pid);
+        const w = waiters.shift();
+        if (w) w(pid); else pidLines.push(pid);
+      }
+    });
+    const nextPid = () => new Promise<number>((resolve, reject) => {
+      const early = pidLines.shift();
+      if (early !== undefined) return resolve(early);
+      const timer = setTimeout(() => reject(new Error('the forker printed no PID within 3 s')), 3000);
+      waiters.push((pid) => { clearTimeout(timer); resolve(pid); });
+    });
+
+    const sock = await connect();
+    const details: SandboxDetail[] = [];
+    sock.on('samples:sandbox', (d: SandboxDetail) => { if (d.name === 'forker') details.push(d); });
+    const sub = await sock.timeout(5000).emitWithAck('subscribe:sandbox', { name: 'forker' });
+    assert.equal(sub.ok, true, JSON.stringify(sub));
+    /** Resolves with the first detail (already received or not) whose round started after `afterMs`. */
+    const detailAfter = async (afterMs: number) => {
+      for (const deadline = Date.now() + 10 * INTERVAL_MS; Date.now() < deadline; await sleep(10)) {
+        const d = details.find((x) => x.t > afterMs);
+        if (d) return d;
+      }
+      throw new Error(`no samples:sandbox after ${afterMs} within ${10 * INTERVAL_MS} ms`);
+    };
+
+    const firstSample = await detailAfter(0);
+    assert.deepEqual(firstSample.processes.map((p) => p.pid), [forker.pid], 'the first sample shows the forker alone');
+    // Three forks, each after a sample: a cached or kept-open cgroup.procs would miss the later ones.
+    const seen = [forker.pid];
+    for (let round = 0; round < 3; round++) {
+      await detailAfter(Date.now()); // a sample has just been taken
+      forker.stdin!.write('fork\n');
+      const child = await nextPid();
+      const forkedAt = Date.now(); // the child exists now: any round that starts later must list it
+      const next = await detailAfter(forkedAt);
+      const pids = next.processes.map((p) => p.pid);
+      seen.push(child);
+      t.diagnostic(`fork ${round + 1}: pid ${child} listed in the sample of t=${next.t} (${next.t - forkedAt} ms after the fork)`);
+      assert.deepEqual([...pids].sort((a, b) => a - b), [...seen].sort((a, b) => a - b), `sample at ${next.t} after fork at ${forkedAt}`);
+      assert.equal(next.pids, seen.length, 'the pids count agrees with the process list');
+      const listed = next.processes.find((p) => p.pid === child)!;
+      assert.equal(listed.command, 'sleep 30');
+      assert.equal(listed.threads, 1);
+      assert.ok(listed.startTime !== null && Math.abs(listed.startTime - forkedAt) < 2000, `startTime ${listed.startTime} vs fork at ${forkedAt}`);
+    }
+  });
+});
