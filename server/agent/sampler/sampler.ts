@@ -66,7 +66,8 @@ export function startSampler(deps: SamplerDeps): Sampler {
         else warnOnce(name, `cannot sample sandbox ${name}`, err);
       }
     }
-    for (const name of prev.keys()) if (!names.includes(name)) { prev.delete(name); procsReadAt.delete(name); }
+    const present = new Set(names); // a Set: this runs every round over every sandbox
+    for (const name of prev.keys()) if (!present.has(name)) { prev.delete(name); procsReadAt.delete(name); }
     const batch: OverviewBatch = { t: wallMs, intervalMs: deps.intervalMs, host: deps.host.read(), sandboxes };
     last = batch;
     deps.publishOverview(batch);
