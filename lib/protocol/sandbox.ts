@@ -25,6 +25,18 @@ export interface SandboxSample {
     nrThrottled: number | null;
     /** Share of periods throttled over the last interval, 0–100; null before two samples or without periods. */
     throttledPercent: number | null;
+    /**
+     * Total time the group was throttled, in seconds, cumulative as the kernel counts it (v1 cpu.stat
+     * throttled_time ns, v2 cpu.stat throttled_usec µs); null without a cpu controller.
+     */
+    throttledSeconds: number | null;
+    /**
+     * CPU in user mode over the last interval, % of the whole machine, 0–100 (v1 cpuacct.usage_user,
+     * v2 cpu.stat user_usec). null before two samples, after a reset, or when the kernel has no split.
+     */
+    userPercent: number | null;
+    /** CPU in kernel mode over the last interval, % of the whole machine (v1 cpuacct.usage_sys, v2 system_usec); null as userPercent. */
+    systemPercent: number | null;
   };
   memory: {
     /** Memory charged to the group (v1 memory.usage_in_bytes, v2 memory.current). */
@@ -35,13 +47,91 @@ export interface SandboxSample {
     limitBytes: number | null;
     /** Processes killed by the OOM killer in this group (v1 memory.oom_control oom_kill, v2 memory.events oom_kill). */
     oomKills: number | null;
+    /** Anonymous memory, bytes (v1 memory.stat total_rss, v2 memory.stat anon); null = not given. */
+    anonBytes: number | null;
+    /** Page cache, bytes, shmem included (v1 memory.stat total_cache, v2 memory.stat file); null = not given. */
+    fileBytes: number | null;
+    /**
+     * Kernel memory charged to the group, bytes (v1 memory.kmem.usage_in_bytes; v2 memory.stat kernel,
+     * or slab + kernel_stack + pagetables + percpu on kernels without it); null = not given.
+     */
+    kernelBytes: number | null;
+    /** Swap used, bytes (v1 memory.stat total_swap, v2 memory.swap.current); null = no swap accounting. */
+    swapBytes: number | null;
+    /** Highest usage since the group was created, bytes (v1 memory.max_usage_in_bytes, v2 memory.peak); null = not given. */
+    peakBytes: number | null;
+    /** Soft limit, bytes (v1 memory.soft_limit_in_bytes, v2 memory.high); null = unlimited or not given. */
+    softLimitBytes: number | null;
+    /** v1 memory.failcnt: times usage hit the limit; null on v2 (see events.max). */
+    failcnt: number | null;
+    /**
+     * Cumulative memory events (v2 memory.events, descendants included). On v1 only oomKill is given
+     * (memory.oom_control oom_kill, = oomKills); v1 has no high/max/oom counters, so those are null.
+     */
+    events: {
+      /** Times usage went over memory.high (the group was throttled and reclaimed). */
+      high: number | null;
+      /** Times usage was about to go over memory.max. */
+      max: number | null;
+      /** Times the group hit its limit and an OOM was attempted. */
+      oom: number | null;
+      /** Processes killed by the OOM killer. */
+      oomKill: number | null;
+    };
   };
+  /**
+   * Block I/O over the last interval. Rates are null before two samples of the same group, after a
+   * counter reset, and when the kernel gives no accounting (then `devices` is null too). Sources: v1
+   * blkio.throttle.io_service_bytes / io_serviced (on Linux ≥ 6.x these count only on disks where
+   * some group has a throttle rule; otherwise they read 0), v2 io.stat.
+   */
+  io: {
+    readBytesPerSec: number | null;
+    writeBytesPerSec: number | null;
+    readOpsPerSec: number | null;
+    writeOpsPerSec: number | null;
+    /**
+     * The same rates per device, keyed "major:minor" (the kernel lists a device once the group has
+     * done I/O on it; between two reads of the same group a newly listed device counts from 0).
+     */
+    devices: Record<string, IoRates> | null;
+  };
+  /**
+   * Pressure stall information (PSI): share of wall time tasks were stalled on the resource, %.
+   * v2: the sandbox's cpu/memory/io.pressure; v1 hybrid: those of the group with the same path in
+   * the unified hierarchy, if it exists. null per resource when the kernel gives none.
+   */
+  pressure: { cpu: PressureSample | null; memory: PressureSample | null; io: PressureSample | null };
   /** True when the freezer reports frozen (a group still "freezing" is not yet frozen). */
   frozen: boolean;
   /** Freezer state; null when no freezer is available for the group. */
   freezer: FreezerState | null;
   /** Number of processes (thread-group leaders) in the group, from cgroup.procs. */
   pids: number | null;
+  /** Number of threads in the group (v1 tasks, v2 cgroup.threads). */
+  threads: number | null;
+  /** pids.max: most tasks (threads) the group may hold; null = unlimited ("max") or no pids controller. */
+  pidsLimit: number | null;
+}
+
+/** Per-second block I/O rates of one device (or of all devices). */
+export interface IoRates {
+  readBytesPerSec: number | null;
+  writeBytesPerSec: number | null;
+  readOpsPerSec: number | null;
+  writeOpsPerSec: number | null;
+}
+
+/**
+ * One pressure file's averages, % of wall time (0–100) over the last 10 s and 60 s. `some`: at least
+ * one task stalled; `full`: all non-idle tasks stalled at once. full* is null where the kernel has no
+ * "full" line (cpu.pressure before Linux 5.13).
+ */
+export interface PressureSample {
+  someAvg10: number | null;
+  someAvg60: number | null;
+  fullAvg10: number | null;
+  fullAvg60: number | null;
 }
 
 /** One member process, htop-like. */

@@ -12,9 +12,14 @@ const host: HostSample = {
 function sample(name: string, t: number, cpu: number | null): SandboxSample {
   return {
     name, t,
-    cpu: { usagePercent: cpu, usageCores: cpu, limitPercent: null, nrPeriods: null, nrThrottled: null, throttledPercent: null },
-    memory: { usageBytes: 100, workingSetBytes: 50, limitBytes: null, oomKills: 0 },
-    frozen: false, freezer: 'thawed', pids: 1,
+    cpu: { usagePercent: cpu, usageCores: cpu, limitPercent: null, nrPeriods: null, nrThrottled: null, throttledPercent: null, throttledSeconds: null, userPercent: null, systemPercent: null },
+    memory: {
+      usageBytes: 100, workingSetBytes: 50, limitBytes: null, oomKills: 0, anonBytes: null, fileBytes: null, kernelBytes: null,
+      swapBytes: null, peakBytes: null, softLimitBytes: null, failcnt: null, events: { high: null, max: null, oom: null, oomKill: 0 },
+    },
+    io: { readBytesPerSec: null, writeBytesPerSec: null, readOpsPerSec: null, writeOpsPerSec: null, devices: null },
+    pressure: { cpu: null, memory: null, io: null },
+    frozen: false, freezer: 'thawed', pids: 1, threads: 1, pidsLimit: null,
   };
 }
 

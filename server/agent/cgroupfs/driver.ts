@@ -1,4 +1,5 @@
 import type { FreezerState, LayoutKind } from '../../../lib/protocol';
+import type { IoCounters, PressureStats } from './parse/nested-keyed';
 
 /** CFS bandwidth: `quotaUsec` of CPU time per `periodUsec` of wall time. */
 export interface CpuQuota { quotaUsec: bigint; periodUsec: bigint }
@@ -30,8 +31,14 @@ export interface RawCgroupStats {
   identity: bigint;
   /** v1 cpuacct.usage (ns); v2 cpu.stat usage_usec × 1000. */
   cpuUsageNs: bigint | null;
+  /** CPU time in user mode: v1 cpuacct.usage_user (ns, Linux ≥ 4.7); v2 cpu.stat user_usec × 1000. */
+  cpuUserNs: bigint | null;
+  /** CPU time in kernel mode: v1 cpuacct.usage_sys (ns); v2 cpu.stat system_usec × 1000. */
+  cpuSystemNs: bigint | null;
   nrPeriods: bigint | null;
   nrThrottled: bigint | null;
+  /** Total time throttled: v1 cpu.stat throttled_time (ns); v2 cpu.stat throttled_usec × 1000. */
+  throttledNs: bigint | null;
   /** null = unlimited. */
   cpuQuota: CpuQuota | null;
   memoryUsageBytes: bigint | null;
@@ -39,10 +46,40 @@ export interface RawCgroupStats {
   memoryLimitBytes: bigint | null;
   inactiveFileBytes: bigint | null;
   oomKills: bigint | null;
+  /** Anonymous memory: v1 memory.stat total_rss; v2 memory.stat anon. */
+  memoryAnonBytes: bigint | null;
+  /** Page cache: v1 memory.stat total_cache; v2 memory.stat file. */
+  memoryFileBytes: bigint | null;
+  /** Kernel memory: v1 memory.kmem.usage_in_bytes; v2 memory.stat kernel (else slab + kernel_stack + pagetables + percpu). */
+  memoryKernelBytes: bigint | null;
+  /** Swap used: v1 memory.stat total_swap (only with swap accounting); v2 memory.swap.current. */
+  memorySwapBytes: bigint | null;
+  /** High-water mark of usage: v1 memory.max_usage_in_bytes; v2 memory.peak (Linux ≥ 5.19). */
+  memoryPeakBytes: bigint | null;
+  /** Soft limit: v1 memory.soft_limit_in_bytes; v2 memory.high. null = unlimited or unknown. */
+  memorySoftLimitBytes: bigint | null;
+  /** v1 memory.failcnt (times usage hit the limit); null on v2, which has no such file. */
+  memoryFailcnt: bigint | null;
+  /** v2 memory.events high/max/oom; null on v1, which has no such counters (oom_kill is oomKills). */
+  memoryEvents: { high: bigint | null; max: bigint | null; oom: bigint | null };
   /** null when no freezer is available. */
   freezer: FreezerState | null;
   /** Count of PIDs in cgroup.procs. */
   pids: number | null;
+  /** Count of thread IDs: v1 tasks, v2 cgroup.threads. */
+  threads: number | null;
+  /** pids.max; null = "max" (unlimited) or no pids controller. */
+  pidsLimit: bigint | null;
+  /**
+   * Cumulative I/O per "major:minor" device: v1 blkio.throttle.io_service_bytes + io_serviced; v2
+   * io.stat. null = no blkio/io accounting for the group (file missing).
+   */
+  io: Record<string, IoCounters> | null;
+  /**
+   * Pressure stall averages: v2 from the sandbox directory; v1 (hybrid) from the group of the same
+   * path in the unified hierarchy when one exists (never created by cgdash). null per resource = no file.
+   */
+  pressure: { cpu: PressureStats | null; memory: PressureStats | null; io: PressureStats | null };
 }
 
 /**

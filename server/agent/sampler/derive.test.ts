@@ -4,10 +4,17 @@ import type { RawCgroupStats } from '../cgroupfs/driver';
 import { deriveSample, type Timed } from './derive';
 
 const base: RawCgroupStats = {
-  identity: 42n, cpuUsageNs: 1_000_000_000n, nrPeriods: 100n, nrThrottled: 10n,
-  cpuQuota: { quotaUsec: 10_000n, periodUsec: 100_000n }, memoryUsageBytes: 50n * 1024n * 1024n,
-  memoryLimitBytes: 80n * 1024n * 1024n, inactiveFileBytes: 10n * 1024n * 1024n, oomKills: 0n, freezer: 'thawed', pids: 3,
+  identity: 42n, cpuUsageNs: 1_000_000_000n, cpuUserNs: 700_000_000n, cpuSystemNs: 300_000_000n, nrPeriods: 100n, nrThrottled: 10n,
+  throttledNs: 944_581_840n, cpuQuota: { quotaUsec: 10_000n, periodUsec: 100_000n }, memoryUsageBytes: 50n * 1024n * 1024n,
+  memoryLimitBytes: 80n * 1024n * 1024n, inactiveFileBytes: 10n * 1024n * 1024n, oomKills: 0n,
+  memoryAnonBytes: 122_880n, memoryFileBytes: 16_384n, memoryKernelBytes: null, memorySwapBytes: 0n, memoryPeakBytes: 2n ** 60n,
+  memorySoftLimitBytes: null, memoryFailcnt: 7n, memoryEvents: { high: null, max: null, oom: null },
+  freezer: 'thawed', pids: 3, threads: 5, pidsLimit: null,
+  io: { '254:0': { readBytes: 4096n, writeBytes: 1_000_000n, readOps: 1n, writeOps: 10n } },
+  pressure: { cpu: { some: { avg10: 1.14, avg60: 15.86 }, full: null }, memory: null, io: null },
 };
+const io = (writeBytes: bigint, writeOps: bigint, more: Record<string, { readBytes: bigint; writeBytes: bigint; readOps: bigint; writeOps: bigint }> = {}) =>
+  ({ io: { '254:0': { readBytes: 4096n, writeBytes, readOps: 1n, writeOps }, ...more } });
 const at = (atNs: bigint, over: Partial<RawCgroupStats> = {}): Timed<RawCgroupStats> => ({ atNs, stats: { ...base, ...over } });
 const SEC = 1_000_000_000n;
 
@@ -53,5 +60,88 @@ describe('deriveSample()', () => {
   test('reports frozen only for the frozen state', () => {
     assert.equal(deriveSample('b', undefined, at(SEC, { freezer: 'freezing' }), 2, 0).frozen, false);
     assert.equal(deriveSample('b', undefined, at(SEC, { freezer: 'frozen' }), 2, 0).frozen, true);
+  });
+  test('splits CPU into user and system % of the machine from the ns counters', () => {
+    const s = deriveSample('bob', at(SEC), at(3n * SEC, { cpuUserNs: 2_700_000_000n, cpuSystemNs: 500_000_000n }), 2, 0);
+    assert.equal(s.cpu.userPercent, 50);
+    assert.equal(s.cpu.systemPercent, 5);
+  });
+  test('gives null user/system % on the first sample, on a reset and on re-creation', () => {
+    assert.equal(deriveSample('bob', undefined, at(SEC), 2, 0).cpu.userPercent, null);
+    const reset = deriveSample('bob', at(SEC), at(2n * SEC, { cpuUserNs: 1n, cpuSystemNs: 400_000_000n }), 2, 0);
+    assert.equal(reset.cpu.userPercent, null);
+    assert.equal(reset.cpu.systemPercent, 5);
+    const recreated = deriveSample('bob', at(SEC), at(2n * SEC, { identity: 43n, cpuUserNs: 9_000_000_000n }), 2, 0);
+    assert.equal(recreated.cpu.userPercent, null);
+    assert.equal(recreated.cpu.systemPercent, null);
+  });
+  test('reports throttled time in seconds, cumulative, from the first sample on', () => {
+    assert.equal(deriveSample('bob', undefined, at(SEC), 2, 0).cpu.throttledSeconds, 0.94458184);
+    assert.equal(deriveSample('bob', undefined, at(SEC, { throttledNs: null }), 2, 0).cpu.throttledSeconds, null);
+  });
+  test('passes the memory breakdown through as numbers and keeps null as null (never 0)', () => {
+    const s = deriveSample('bob', undefined, at(SEC), 2, 0);
+    assert.deepEqual({ ...s.memory, usageBytes: 0, workingSetBytes: 0, limitBytes: 0 }, {
+      usageBytes: 0, workingSetBytes: 0, limitBytes: 0, oomKills: 0,
+      anonBytes: 122880, fileBytes: 16384, kernelBytes: null, swapBytes: 0, peakBytes: 2 ** 60, softLimitBytes: null, failcnt: 7,
+      events: { high: null, max: null, oom: null, oomKill: 0 },
+    });
+    assert.equal(s.threads, 5);
+    assert.equal(s.pidsLimit, null);
+    assert.equal(deriveSample('bob', undefined, at(SEC, { pidsLimit: 512n }), 2, 0).pidsLimit, 512);
+  });
+  test('gives null I/O rates (per device too) on the first sample', () => {
+    const s = deriveSample('bob', undefined, at(SEC), 2, 0);
+    assert.deepEqual(s.io, {
+      readBytesPerSec: null, writeBytesPerSec: null, readOpsPerSec: null, writeOpsPerSec: null,
+      devices: { '254:0': { readBytesPerSec: null, writeBytesPerSec: null, readOpsPerSec: null, writeOpsPerSec: null } },
+    });
+  });
+  test('computes I/O rates per device and in total from steady counters over monotonic time', () => {
+    const more = { '8:0': { readBytes: 0n, writeBytes: 0n, readOps: 0n, writeOps: 0n } };
+    const grown = { '8:0': { readBytes: 1_000n, writeBytes: 0n, readOps: 2n, writeOps: 0n } };
+    const s = deriveSample('bob', at(SEC, io(1_000_000n, 10n, more)), at(3n * SEC, io(5_000_000n, 30n, grown)), 2, 0);
+    assert.deepEqual(s.io.devices, {
+      '254:0': { readBytesPerSec: 0, writeBytesPerSec: 2_000_000, readOpsPerSec: 0, writeOpsPerSec: 10 },
+      '8:0': { readBytesPerSec: 500, writeBytesPerSec: 0, readOpsPerSec: 1, writeOpsPerSec: 0 },
+    });
+    assert.deepEqual({ ...s.io, devices: null }, { readBytesPerSec: 500, writeBytesPerSec: 2_000_000, readOpsPerSec: 1, writeOpsPerSec: 10, devices: null });
+  });
+  test('counts a device that appears between two reads of the same group from 0', () => {
+    const s = deriveSample('bob', at(SEC, { io: {} }), at(2n * SEC, io(64n * 1024n * 1024n, 128n)), 2, 0);
+    assert.equal(s.io.writeBytesPerSec, 64 * 1024 * 1024);
+    assert.equal(s.io.devices?.['254:0'].writeOpsPerSec, 128);
+  });
+  test('gives 0 B/s when two reads of the same group show no I/O at all (v1 "Total 0")', () => {
+    const s = deriveSample('bob', at(SEC, { io: {} }), at(2n * SEC, { io: {} }), 2, 0);
+    assert.deepEqual(s.io, { readBytesPerSec: 0, writeBytesPerSec: 0, readOpsPerSec: 0, writeOpsPerSec: 0, devices: {} });
+  });
+  test('gives null (not negative) for an I/O counter that went backwards, per device and in total', () => {
+    const s = deriveSample('bob', at(SEC), at(2n * SEC, io(10n, 11n)), 2, 0);
+    assert.equal(s.io.devices?.['254:0'].writeBytesPerSec, null);
+    assert.equal(s.io.writeBytesPerSec, null);
+    assert.equal(s.io.writeOpsPerSec, 1);
+    assert.equal(s.io.readBytesPerSec, 0);
+  });
+  test('gives null I/O rates (no spike) when the sandbox was re-created (inode changed)', () => {
+    const s = deriveSample('bob', at(SEC), at(2n * SEC, { identity: 43n, ...io(9_000_000_000n, 9_000n) }), 2, 0);
+    assert.equal(s.io.writeBytesPerSec, null);
+    assert.equal(s.io.devices?.['254:0'].writeBytesPerSec, null);
+  });
+  test('gives null I/O rates and devices when the kernel has no I/O accounting', () => {
+    const s = deriveSample('bob', at(SEC, { io: null }), at(2n * SEC, { io: null }), 2, 0);
+    assert.deepEqual(s.io, { readBytesPerSec: null, writeBytesPerSec: null, readOpsPerSec: null, writeOpsPerSec: null, devices: null });
+  });
+  test('flattens pressure averages, with null full fields where the kernel has no "full" line', () => {
+    const s = deriveSample('bob', undefined, at(SEC, { pressure: {
+      cpu: { some: { avg10: 1.14, avg60: 15.86 }, full: null },
+      memory: { some: { avg10: 0, avg60: 0.5 }, full: { avg10: 0, avg60: 0.25 } },
+      io: null,
+    } }), 2, 0);
+    assert.deepEqual(s.pressure, {
+      cpu: { someAvg10: 1.14, someAvg60: 15.86, fullAvg10: null, fullAvg60: null },
+      memory: { someAvg10: 0, someAvg60: 0.5, fullAvg10: 0, fullAvg60: 0.25 },
+      io: null,
+    });
   });
 });

@@ -1,6 +1,7 @@
-import type { SandboxSample } from '../../../lib/protocol';
+import type { IoRates, PressureSample, SandboxSample } from '../../../lib/protocol';
 import { quotaToPercent } from '../../../lib/units/cpu';
 import type { RawCgroupStats } from '../cgroupfs/driver';
+import type { IoCounters, PressureStats } from '../cgroupfs/parse/nested-keyed';
 
 /** Raw stats with the monotonic instant they were read at. */
 export interface Timed<T> { atNs: bigint; stats: T }
@@ -16,28 +17,102 @@ export function deriveSample(name: string, prev: Timed<RawCgroupStats> | undefin
   const comparable = prev !== undefined && prev.stats.identity === s.identity && cur.atNs > prev.atNs;
   const dtNs = comparable ? cur.atNs - prev.atNs : 0n;
   const cores = comparable ? perNs(prev.stats.cpuUsageNs, s.cpuUsageNs, dtNs) : null;
+  const userCores = comparable ? perNs(prev.stats.cpuUserNs, s.cpuUserNs, dtNs) : null;
+  const systemCores = comparable ? perNs(prev.stats.cpuSystemNs, s.cpuSystemNs, dtNs) : null;
+  const ofMachine = (c: number | null) => (c === null ? null : (c / cpuCount) * 100);
   const quota = s.cpuQuota && { quotaUsec: Number(s.cpuQuota.quotaUsec), periodUsec: Number(s.cpuQuota.periodUsec) };
   return {
     name,
     t: wallMs,
     cpu: {
       usageCores: cores,
-      usagePercent: cores === null ? null : (cores / cpuCount) * 100,
+      usagePercent: ofMachine(cores),
       limitPercent: quotaToPercent(quota, cpuCount),
       nrPeriods: num(s.nrPeriods),
       nrThrottled: num(s.nrThrottled),
       throttledPercent: comparable ? throttledShare(prev.stats, s) : null,
+      throttledSeconds: s.throttledNs === null ? null : Number(s.throttledNs) / 1e9,
+      userPercent: ofMachine(userCores),
+      systemPercent: ofMachine(systemCores),
     },
     memory: {
       usageBytes: num(s.memoryUsageBytes),
       workingSetBytes: workingSet(s.memoryUsageBytes, s.inactiveFileBytes),
       limitBytes: num(s.memoryLimitBytes),
       oomKills: num(s.oomKills),
+      anonBytes: num(s.memoryAnonBytes),
+      fileBytes: num(s.memoryFileBytes),
+      kernelBytes: num(s.memoryKernelBytes),
+      swapBytes: num(s.memorySwapBytes),
+      peakBytes: num(s.memoryPeakBytes),
+      softLimitBytes: num(s.memorySoftLimitBytes),
+      failcnt: num(s.memoryFailcnt),
+      events: { high: num(s.memoryEvents.high), max: num(s.memoryEvents.max), oom: num(s.memoryEvents.oom), oomKill: num(s.oomKills) },
     },
+    io: deriveIo(comparable ? prev.stats.io : null, s.io, dtNs),
+    pressure: { cpu: pressureOf(s.pressure.cpu), memory: pressureOf(s.pressure.memory), io: pressureOf(s.pressure.io) },
     frozen: s.freezer === 'frozen',
     freezer: s.freezer,
     pids: s.pids,
+    threads: s.threads,
+    pidsLimit: num(s.pidsLimit),
   };
+}
+
+const NULL_RATES: IoRates = { readBytesPerSec: null, writeBytesPerSec: null, readOpsPerSec: null, writeOpsPerSec: null };
+
+/**
+ * I/O rates per device and in total. `prev` is null unless the previous read is comparable (same
+ * group, earlier instant): then every rate is null. Between two reads of the same group, a device
+ * missing from the previous read counts from 0: both kernels list a device only once the group has
+ * done I/O on it (v1 blkio, v2 io.stat), and the counters start at 0 with the group. A counter that
+ * went backwards gives null for that device, and for the total. A device gone from the current read
+ * is left out of the total.
+ */
+function deriveIo(prev: Record<string, IoCounters> | null, cur: Record<string, IoCounters> | null, dtNs: bigint): SandboxSample['io'] {
+  if (cur === null) return { ...NULL_RATES, devices: null };
+  if (prev === null || dtNs <= 0n) return { ...NULL_RATES, devices: Object.fromEntries(Object.keys(cur).map((d) => [d, { ...NULL_RATES }])) };
+  const devices: Record<string, IoRates> = {};
+  const sumPrev: IoCounters = { ...ZERO };
+  const sumCur: IoCounters = { ...ZERO };
+  const reset = new Set<keyof IoCounters>();
+  for (const [dev, c] of Object.entries(cur)) {
+    const p = prev[dev] ?? ZERO;
+    devices[dev] = ioRates(p, c, dtNs);
+    for (const k of IO_KEYS) {
+      if (c[k] < p[k]) reset.add(k);
+      sumPrev[k] += p[k];
+      sumCur[k] += c[k];
+    }
+  }
+  const total = ioRates(sumPrev, sumCur, dtNs);
+  for (const k of reset) total[RATE_OF[k]] = null;
+  return { ...total, devices };
+}
+
+const ZERO: IoCounters = { readBytes: 0n, writeBytes: 0n, readOps: 0n, writeOps: 0n };
+const RATE_OF = { readBytes: 'readBytesPerSec', writeBytes: 'writeBytesPerSec', readOps: 'readOpsPerSec', writeOps: 'writeOpsPerSec' } as const;
+const IO_KEYS = ['readBytes', 'writeBytes', 'readOps', 'writeOps'] as const;
+
+function ioRates(a: IoCounters, b: IoCounters, dtNs: bigint): IoRates {
+  return {
+    readBytesPerSec: perSec(a.readBytes, b.readBytes, dtNs),
+    writeBytesPerSec: perSec(a.writeBytes, b.writeBytes, dtNs),
+    readOpsPerSec: perSec(a.readOps, b.readOps, dtNs),
+    writeOpsPerSec: perSec(a.writeOps, b.writeOps, dtNs),
+  };
+}
+
+/** Counter delta per second over monotonic time; null on reset or missing data. */
+function perSec(a: bigint, b: bigint, dtNs: bigint): number | null {
+  const perNanosecond = perNs(a, b, dtNs);
+  return perNanosecond === null ? null : perNanosecond * 1e9;
+}
+
+/** A pressure file as the protocol's flat averages; a missing "full" line gives null full fields. */
+function pressureOf(p: PressureStats | null): PressureSample | null {
+  if (p === null) return null;
+  return { someAvg10: p.some?.avg10 ?? null, someAvg60: p.some?.avg60 ?? null, fullAvg10: p.full?.avg10 ?? null, fullAvg60: p.full?.avg60 ?? null };
 }
 
 /** Counter delta per nanosecond (= cores for a CPU-ns counter); null on reset or missing data. */

@@ -8,12 +8,15 @@ const QUOTA = 'cpu.cfs_quota_us';
 const PERIOD = 'cpu.cfs_period_us';
 const STAT = 'cpu.stat';
 
-/** CFS throttling counters from cpu.stat; all null when `dir` is null or the file is missing. */
-export function readCpuThrottling(dir: string | null): { nrPeriods: bigint | null; nrThrottled: bigint | null } {
+/**
+ * CFS throttling counters from cpu.stat: nr_periods, nr_throttled and throttled_time (already ns on
+ * v1, unlike v2's throttled_usec); all null when `dir` is null or the file is missing.
+ */
+export function readCpuThrottling(dir: string | null): { nrPeriods: bigint | null; nrThrottled: bigint | null; throttledNs: bigint | null } {
   const text = dir === null ? null : readOptionalCgroupFile(dir, STAT);
-  if (text === null) return { nrPeriods: null, nrThrottled: null };
+  if (text === null) return { nrPeriods: null, nrThrottled: null, throttledNs: null };
   const stat = parseFlatKeyed(text, STAT);
-  return { nrPeriods: pickKey(stat, 'nr_periods'), nrThrottled: pickKey(stat, 'nr_throttled') };
+  return { nrPeriods: pickKey(stat, 'nr_periods'), nrThrottled: pickKey(stat, 'nr_throttled'), throttledNs: pickKey(stat, 'throttled_time') };
 }
 
 /** Current CFS quota (null = unlimited, or no cpu hierarchy for this group). */

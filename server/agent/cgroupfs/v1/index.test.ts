@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
@@ -33,17 +33,81 @@ describe('v1 driver on the captured v1-hybrid-debian12-6.18 tree', () => {
   test('readStats() returns the captured counters of the frozen, limited sandbox', async () => {
     assert.deepEqual(await driver.readStats('bob'), {
       identity: statSync(join(root, CG, 'cpuacct/cgdash/bob'), { bigint: true }).ino,
+      // cpuacct.usage, usage_user and usage_sys are ns as captured; cpu.stat throttled_time is ns too.
       cpuUsageNs: 111188368n,
+      cpuUserNs: 31991297n,
+      cpuSystemNs: 88000000n,
       nrPeriods: 12n,
       nrThrottled: 11n,
+      throttledNs: 944581840n,
       cpuQuota: { quotaUsec: 10000n, periodUsec: 100000n },
       memoryUsageBytes: 512000n,
       memoryLimitBytes: 83886080n,
       inactiveFileBytes: 16384n,
       oomKills: 0n,
+      // memory.stat total_rss / total_cache / total_swap (swap accounting is on: the memsw files exist).
+      memoryAnonBytes: 122880n,
+      memoryFileBytes: 16384n,
+      memoryKernelBytes: 73728n,
+      memorySwapBytes: 0n,
+      memoryPeakBytes: 524288n,
+      // memory.soft_limit_in_bytes 9223372036854771712 = page-aligned LONG_MAX = unlimited.
+      memorySoftLimitBytes: null,
+      memoryFailcnt: 0n,
+      memoryEvents: { high: null, max: null, oom: null },
       freezer: 'frozen',
       pids: 1,
+      threads: 1,
+      pidsLimit: null,
+      // blkio.throttle.io_service_bytes / io_serviced read "Total 0": no device listed yet.
+      io: {},
+      // No group of that path in the unified hierarchy (cgdash never creates one).
+      pressure: { cpu: null, memory: null, io: null },
     });
+  });
+
+  test('readStats() reads blkio throttle counters per device, Read and Write of bytes and operations', async () => {
+    // Contents read on this machine (virtio disk 254:0) after dd bs=1M count=64 oflag=direct in a blkio group.
+    writeFileSync(join(root, CG, 'blkio/cgdash/bob/blkio.throttle.io_service_bytes'),
+      '254:0 Read 0\n254:0 Write 67108864\n254:0 Sync 67108864\n254:0 Async 0\n254:0 Discard 0\n254:0 Total 67108864\nTotal 67108864\n');
+    writeFileSync(join(root, CG, 'blkio/cgdash/bob/blkio.throttle.io_serviced'),
+      '254:0 Read 0\n254:0 Write 128\n254:0 Sync 128\n254:0 Async 0\n254:0 Discard 0\n254:0 Total 128\nTotal 128\n');
+    assert.deepEqual((await driver.readStats('bob')).io, { '254:0': { readBytes: 0n, writeBytes: 67108864n, readOps: 0n, writeOps: 128n } });
+    unlinkSync(join(root, CG, 'blkio/cgdash/bob/blkio.throttle.io_serviced'));
+    assert.equal((await driver.readStats('bob')).io, null);
+  });
+
+  test('readStats() reads pressure from the group of the same path in the unified hierarchy when it exists', async () => {
+    const unified = join(root, CG, 'unified/cgdash/bob');
+    mkdirSync(unified, { recursive: true });
+    // Real content of this machine's /sys/fs/cgroup/unified/cpu.pressure; memory.pressure without "full" to see null.
+    writeFileSync(join(unified, 'cpu.pressure'), 'some avg10=1.14 avg60=15.86 avg300=25.18 total=716153180\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=0\n');
+    writeFileSync(join(unified, 'memory.pressure'), 'some avg10=0.00 avg60=0.00 avg300=0.00 total=0\n');
+    assert.deepEqual((await driver.readStats('bob')).pressure, {
+      cpu: { some: { avg10: 1.14, avg60: 15.86 }, full: { avg10: 0, avg60: 0 } },
+      memory: { some: { avg10: 0, avg60: 0 }, full: null },
+      io: null,
+    });
+  });
+
+  test('readStats() reports a numeric pids.max and a real soft limit, and "max"/LONG_MAX as null', async () => {
+    writeFileSync(join(root, CG, 'pids/cgdash/bob/pids.max'), '64\n');
+    writeFileSync(join(root, CG, 'memory/cgdash/bob/memory.soft_limit_in_bytes'), '67108864\n');
+    const s = await driver.readStats('bob');
+    assert.equal(s.pidsLimit, 64n);
+    assert.equal(s.memorySoftLimitBytes, 67108864n);
+    const carol = await driver.readStats('carol');
+    assert.equal(carol.pidsLimit, null);
+    assert.equal(carol.memorySoftLimitBytes, null);
+    assert.equal(carol.threads, 0);
+  });
+
+  test('readStats() gives null swap without swap accounting (no total_swap in memory.stat), not 0', async () => {
+    const stat = join(root, CG, 'memory/cgdash/bob/memory.stat');
+    writeFileSync(stat, readFileSync(stat, 'utf8').split('\n').filter((l) => !/^(total_)?swap /.test(l)).join('\n'));
+    const s = await driver.readStats('bob');
+    assert.equal(s.memorySwapBytes, null);
+    assert.equal(s.memoryAnonBytes, 122880n);
   });
 
   test('readStats() reports unlimited as null and the thawed state for the unlimited sandbox', async () => {

@@ -7,11 +7,14 @@ import {
   removeCgroupDirWithBackoff, statCgroupDir,
 } from '../files';
 import { readCpuQuota, readCpuThrottling, writeCpuQuota } from './cpu';
-import { readCpuUsageNs } from './cpuacct';
+import { readCpuUsage } from './cpuacct';
+import { readBlkioCounters } from './blkio';
+import { readPidsLimit } from './pids';
+import { readPressure } from '../pressure';
 import { freezeGroup, readFreezerState, thawGroup } from './freezer';
 import { killUntilEmpty } from './kill';
 import { readMemoryStats, writeMemoryLimit } from './memory';
-import { readProcs, writeProc } from './procs';
+import { readProcs, readThreadCount, writeProc } from './procs';
 
 /**
  * Hierarchies a sandbox lives in, in order of preference for its identity (cpuacct first, as
@@ -73,12 +76,16 @@ class V1Driver implements CgroupDriver {
     const cpuDir = this.dirIfPresent('cpu', name);
     const stats: RawCgroupStats = {
       identity,
-      cpuUsageNs: readCpuUsageNs(this.dirIfPresent('cpuacct', name)),
+      ...readCpuUsage(this.dirIfPresent('cpuacct', name)),
       ...readCpuThrottling(cpuDir),
       cpuQuota: readCpuQuota(cpuDir),
       ...readMemoryStats(this.dirIfPresent('memory', name)),
       freezer: readFreezerState(this.dirIfPresent('freezer', name)),
       pids: readProcs(primary).length,
+      threads: readThreadCount(primary, 'tasks'),
+      pidsLimit: readPidsLimit(this.dirIfPresent('pids', name)),
+      io: readBlkioCounters(this.dirIfPresent('blkio', name)),
+      pressure: readPressure(this.unifiedDirIfPresent(name)),
     };
     // Missing files read as null above; tell that apart from the whole sandbox vanishing (or being
     // re-created) mid-read, which the sampler must see as a vanished sandbox, not as nulls.
@@ -158,6 +165,18 @@ class V1Driver implements CgroupDriver {
     const mount = this.mounts[controller];
     if (mount === undefined) return null;
     const dir = confinedSandboxDir(mount, this.opts.parent, name);
+    return cgroupDirExists(dir) ? dir : null;
+  }
+
+  /**
+   * Hybrid hosts: the group of the same path in the unified (cgroup2) hierarchy, which holds the
+   * pressure files, or null. cgdash never creates it (v1 sandboxes have none unless someone made
+   * one); it is only read when present.
+   */
+  private unifiedDirIfPresent(name: string): string | null {
+    const unified = this.opts.layout.unified;
+    if (unified === null) return null;
+    const dir = confinedSandboxDir(unified, this.opts.parent, name);
     return cgroupDirExists(dir) ? dir : null;
   }
 

@@ -7,6 +7,10 @@ const USAGE = 'memory.usage_in_bytes';
 const LIMIT = 'memory.limit_in_bytes';
 const STAT = 'memory.stat';
 const OOM_CONTROL = 'memory.oom_control';
+const KMEM_USAGE = 'memory.kmem.usage_in_bytes';
+const MAX_USAGE = 'memory.max_usage_in_bytes';
+const SOFT_LIMIT = 'memory.soft_limit_in_bytes';
+const FAILCNT = 'memory.failcnt';
 
 /** v1 memory counters of one group; each field null when `dir` is null or its file is missing. */
 export interface V1MemoryStats {
@@ -15,26 +19,61 @@ export interface V1MemoryStats {
   memoryLimitBytes: bigint | null;
   inactiveFileBytes: bigint | null;
   oomKills: bigint | null;
+  memoryAnonBytes: bigint | null;
+  memoryFileBytes: bigint | null;
+  memoryKernelBytes: bigint | null;
+  memorySwapBytes: bigint | null;
+  memoryPeakBytes: bigint | null;
+  /** null = unlimited (or unknown). */
+  memorySoftLimitBytes: bigint | null;
+  memoryFailcnt: bigint | null;
+  /** Always null fields: v1 has no high/max/oom event counters (see readMemoryStats). */
+  memoryEvents: { high: null; max: null; oom: null };
 }
 
 /**
- * Reads memory.usage_in_bytes, memory.limit_in_bytes, memory.stat and memory.oom_control.
- * inactiveFileBytes is memory.stat `total_inactive_file`, the hierarchical counter: usage_in_bytes
- * is hierarchical too (it includes child groups), so usage − total_inactive_file is a consistent
- * working set, the same choice cAdvisor makes for v1. oom_kill in memory.oom_control exists since
- * Linux 4.13; older kernels → null.
+ * Reads memory.usage_in_bytes, memory.limit_in_bytes, memory.stat, memory.oom_control,
+ * memory.kmem.usage_in_bytes, memory.max_usage_in_bytes, memory.soft_limit_in_bytes and
+ * memory.failcnt, each once.
+ *
+ * memory.stat keys are the hierarchical `total_*` ones: usage_in_bytes is hierarchical too (it
+ * includes child groups), so usage − total_inactive_file is a consistent working set (cAdvisor's
+ * choice for v1), and anon/file/swap match usage the same way. anon = total_rss (shmem is counted
+ * in total_cache, as in v2's `file`), file = total_cache, swap = total_swap, which the kernel prints
+ * only with swap accounting (CONFIG_MEMCG_SWAP, swapaccount=1); without it swap is null, not 0.
+ * oom_kill in memory.oom_control exists since Linux 4.13; older kernels → null.
+ *
+ * Events: v1 has no counter of "hit the limit" events separate from memory.failcnt (reported as
+ * memoryFailcnt) and none of OOM situations (memory.oom_control under_oom is a 0/1 state, and OOM
+ * notifications are eventfd-only), nor a high boundary; so high/max/oom are null on v1.
  */
 export function readMemoryStats(dir: string | null): V1MemoryStats {
   const read = (file: string) => (dir === null ? null : readOptionalCgroupFile(dir, file));
+  const int = (file: string) => {
+    const text = read(file);
+    return text === null ? null : parseSingleInt(text, file);
+  };
   const usage = read(USAGE);
   const limit = read(LIMIT);
-  const stat = read(STAT);
+  const statText = read(STAT);
   const oom = read(OOM_CONTROL);
+  const softLimit = read(SOFT_LIMIT);
+  const stat = statText === null ? null : parseFlatKeyed(statText, STAT);
+  const key = (k: string) => (stat === null ? null : pickKey(stat, k));
   return {
     memoryUsageBytes: usage === null ? null : parseSingleInt(usage, USAGE),
     memoryLimitBytes: limit === null ? null : parseV1MemoryLimit(limit, LIMIT),
-    inactiveFileBytes: stat === null ? null : pickKey(parseFlatKeyed(stat, STAT), 'total_inactive_file'),
+    inactiveFileBytes: key('total_inactive_file'),
     oomKills: oom === null ? null : pickKey(parseFlatKeyed(oom, OOM_CONTROL), 'oom_kill'),
+    memoryAnonBytes: key('total_rss'),
+    memoryFileBytes: key('total_cache'),
+    memoryKernelBytes: int(KMEM_USAGE),
+    memorySwapBytes: key('total_swap'),
+    memoryPeakBytes: int(MAX_USAGE),
+    // Same page-rounded LONG_MAX as memory.limit_in_bytes when unlimited.
+    memorySoftLimitBytes: softLimit === null ? null : parseV1MemoryLimit(softLimit, SOFT_LIMIT),
+    memoryFailcnt: int(FAILCNT),
+    memoryEvents: { high: null, max: null, oom: null },
   };
 }
 

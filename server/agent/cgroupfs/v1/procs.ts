@@ -10,6 +10,14 @@ export function readProcs(dir: string): number[] {
 }
 
 /**
+ * Number of threads in the group: lines of v1 `tasks` or v2 `cgroup.threads` (one TID per line).
+ * Throws CgroupFileError (the sandbox vanished: both files always exist in a live group).
+ */
+export function readThreadCount(dir: string, file: 'tasks' | 'cgroup.threads'): number {
+  return parseProcs(readCgroupFile(dir, file), file).length;
+}
+
+/**
  * Moves `pid` and all its threads into the group by writing it to cgroup.procs (same file name on
  * v1 and v2). ESRCH (no such process) becomes a KernelRefusedError saying so; other refusals
  * propagate as CgroupFileError.

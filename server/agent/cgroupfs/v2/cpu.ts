@@ -8,19 +8,36 @@ const STAT = 'cpu.stat';
 /** The kernel's default CFS period (100 ms), used only if cpu.max cannot be read before writing "max". */
 const DEFAULT_PERIOD_USEC = 100_000n;
 
+/** cpu.stat counters, times converted from µs to ns (the unit RawCgroupStats shares with v1). */
+export interface V2CpuStat {
+  cpuUsageNs: bigint | null;
+  cpuUserNs: bigint | null;
+  cpuSystemNs: bigint | null;
+  nrPeriods: bigint | null;
+  nrThrottled: bigint | null;
+  throttledNs: bigint | null;
+}
+
 /**
- * cpu.stat: usage_usec (always there, core file since Linux 4.15) converted to ns, and
- * nr_periods/nr_throttled (only when the cpu controller is enabled for the group; else null).
+ * cpu.stat: usage_usec, user_usec and system_usec (always there, core file since Linux 4.15) and
+ * nr_periods/nr_throttled/throttled_usec (only when the cpu controller is enabled for the group;
+ * else null). Every *_usec is µs and becomes ns here (× 1000); v1's throttled_time is already ns.
  */
-export function readCpuStat(dir: string): { cpuUsageNs: bigint | null; nrPeriods: bigint | null; nrThrottled: bigint | null } {
+export function readCpuStat(dir: string): V2CpuStat {
   const text = readOptionalCgroupFile(dir, STAT);
-  if (text === null) return { cpuUsageNs: null, nrPeriods: null, nrThrottled: null };
+  if (text === null) return { cpuUsageNs: null, cpuUserNs: null, cpuSystemNs: null, nrPeriods: null, nrThrottled: null, throttledNs: null };
   const stat = parseFlatKeyed(text, STAT);
-  const usageUsec = pickKey(stat, 'usage_usec');
+  const ns = (key: string) => {
+    const usec = pickKey(stat, key);
+    return usec === null ? null : usec * 1000n;
+  };
   return {
-    cpuUsageNs: usageUsec === null ? null : usageUsec * 1000n,
+    cpuUsageNs: ns('usage_usec'),
+    cpuUserNs: ns('user_usec'),
+    cpuSystemNs: ns('system_usec'),
     nrPeriods: pickKey(stat, 'nr_periods'),
     nrThrottled: pickKey(stat, 'nr_throttled'),
+    throttledNs: ns('throttled_usec'),
   };
 }
 

@@ -31,17 +31,51 @@ describe('v2 driver on the hand-made v2 tree', () => {
   test('readStats() returns the counters of the frozen, limited sandbox (usage_usec × 1000 = ns)', async () => {
     assert.deepEqual(await driver.readStats('bob'), {
       identity: statSync(path('cgdash/bob'), { bigint: true }).ino,
+      // cpu.stat usage_usec 1115718, user_usec 1098210, system_usec 17508, throttled_usec 930963: µs × 1000.
       cpuUsageNs: 1115718000n,
+      cpuUserNs: 1098210000n,
+      cpuSystemNs: 17508000n,
       nrPeriods: 11n,
       nrThrottled: 11n,
+      throttledNs: 930963000n,
       cpuQuota: { quotaUsec: 10000n, periodUsec: 100000n },
       memoryUsageBytes: 262144n,
       memoryLimitBytes: 83886080n,
       inactiveFileBytes: 4096n,
       oomKills: 1n,
+      memoryAnonBytes: 135168n,
+      memoryFileBytes: 16384n,
+      memoryKernelBytes: 73728n,
+      memorySwapBytes: 8192n,
+      memoryPeakBytes: 524288n,
+      memorySoftLimitBytes: 67108864n,
+      memoryFailcnt: null,
+      memoryEvents: { high: 0n, max: 3n, oom: 1n },
       freezer: 'frozen',
       pids: 1,
+      threads: 1,
+      pidsLimit: 64n,
+      io: { '8:0': { readBytes: 1459200n, writeBytes: 314773504n, readOps: 192n, writeOps: 353n } },
+      pressure: {
+        cpu: { some: { avg10: 12.5, avg60: 3.2 }, full: { avg10: 0, avg60: 0 } },
+        memory: { some: { avg10: 0, avg60: 0.15 }, full: { avg10: 0, avg60: 0.1 } },
+        io: { some: { avg10: 0, avg60: 0 }, full: { avg10: 0, avg60: 0 } },
+      },
     });
+  });
+
+  test('readStats() sums slab, kernel_stack, pagetables and percpu when memory.stat has no kernel line', async () => {
+    const stat = path('cgdash/bob/memory.stat');
+    writeFileSync(stat, readFileSync(stat, 'utf8').replace(/^kernel \d+\n/m, ''));
+    // slab 24576 + kernel_stack 16384 + pagetables 24576 + percpu 0
+    assert.equal((await driver.readStats('bob')).memoryKernelBytes, 65536n);
+  });
+
+  test('readStats() reports "max" pids/high as null, empty io.stat as no devices, and an old cpu.pressure without full', async () => {
+    writeFileSync(path('cgdash/carol/cpu.pressure'), 'some avg10=0.00 avg60=0.00 avg300=0.00 total=0\n');
+    const s = await driver.readStats('carol');
+    assert.deepEqual([s.pidsLimit, s.memorySoftLimitBytes, s.threads, s.io], [null, null, 0, {}]);
+    assert.deepEqual(s.pressure.cpu, { some: { avg10: 0, avg60: 0 }, full: null });
   });
 
   test('readStats() reports "max" as null and the thawed state for the unlimited sandbox', async () => {
@@ -58,12 +92,18 @@ describe('v2 driver on the hand-made v2 tree', () => {
   });
 
   test('readStats() gives nulls without the cpu and memory controllers and throws on a garbled file', async () => {
-    for (const f of ['cpu.max', 'memory.current', 'memory.max', 'memory.stat', 'memory.events', 'cgroup.freeze']) unlinkSync(path(`cgdash/carol/${f}`));
+    for (const f of ['cpu.max', 'memory.current', 'memory.max', 'memory.stat', 'memory.events', 'cgroup.freeze', 'memory.high', 'memory.peak',
+      'memory.swap.current', 'pids.max', 'io.stat', 'cpu.pressure', 'memory.pressure', 'io.pressure']) unlinkSync(path(`cgdash/carol/${f}`));
     writeFileSync(path('cgdash/carol/cpu.stat'), 'usage_usec 5\nuser_usec 4\nsystem_usec 1\n');
     const s = await driver.readStats('carol');
     assert.equal(s.cpuUsageNs, 5000n);
     assert.deepEqual([s.nrPeriods, s.nrThrottled, s.cpuQuota, s.memoryUsageBytes, s.memoryLimitBytes, s.inactiveFileBytes, s.oomKills, s.freezer],
       [null, null, null, null, null, null, null, null]);
+    assert.deepEqual([s.throttledNs, s.memoryAnonBytes, s.memoryKernelBytes, s.memorySwapBytes, s.memoryPeakBytes, s.memorySoftLimitBytes, s.pidsLimit, s.io],
+      [null, null, null, null, null, null, null, null]);
+    assert.deepEqual(s.memoryEvents, { high: null, max: null, oom: null });
+    assert.deepEqual(s.pressure, { cpu: null, memory: null, io: null });
+    assert.equal(s.cpuUserNs, 4000n);
     writeFileSync(path('cgdash/bob/memory.max'), 'unlimited\n');
     await assert.rejects(driver.readStats('bob'), (e) => e instanceof CgroupParseError && e.file === 'memory.max');
   });

@@ -10,7 +10,10 @@ import { readCpuMax, readCpuStat, writeCpuMax } from './cpu';
 import { freezeGroup, readFreezerState, thawGroup } from './freezer';
 import { killGroup } from './kill';
 import { readMemoryStats, writeMemoryMax } from './memory';
-import { readProcs, writeProc } from './procs';
+import { readProcs, readThreadCount, writeProc } from './procs';
+import { readPidsLimit } from './pids';
+import { readIoStat } from './io';
+import { readPressure } from '../pressure';
 
 const CONTROLLERS = 'cgroup.controllers';
 const SUBTREE_CONTROL = 'cgroup.subtree_control';
@@ -70,6 +73,10 @@ class V2Driver implements CgroupDriver {
       ...readMemoryStats(dir),
       freezer: readFreezerState(dir),
       pids: readProcs(dir).length,
+      threads: readThreadCount(dir, 'cgroup.threads'),
+      pidsLimit: readPidsLimit(dir),
+      io: readIoStat(dir),
+      pressure: readPressure(dir),
     };
     // Missing files read as null; a sandbox that vanished (or was re-created) mid-read must not.
     if (!cgroupDirExists(dir) || statCgroupDir(dir) !== identity) throw new SandboxNotFoundError(name);

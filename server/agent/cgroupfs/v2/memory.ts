@@ -4,6 +4,9 @@ import { parseIntOrMax, parseSingleInt } from '../parse/single-value';
 
 const CURRENT = 'memory.current';
 const MAX = 'memory.max';
+const HIGH = 'memory.high';
+const PEAK = 'memory.peak';
+const SWAP_CURRENT = 'memory.swap.current';
 const STAT = 'memory.stat';
 const EVENTS = 'memory.events';
 
@@ -14,24 +17,61 @@ export interface V2MemoryStats {
   memoryLimitBytes: bigint | null;
   inactiveFileBytes: bigint | null;
   oomKills: bigint | null;
+  memoryAnonBytes: bigint | null;
+  memoryFileBytes: bigint | null;
+  memoryKernelBytes: bigint | null;
+  memorySwapBytes: bigint | null;
+  memoryPeakBytes: bigint | null;
+  /** memory.high; null = "max" or unknown. */
+  memorySoftLimitBytes: bigint | null;
+  /** Always null: v2 has no memory.failcnt (memory.events max is its closest counterpart). */
+  memoryFailcnt: null;
+  memoryEvents: { high: bigint | null; max: bigint | null; oom: bigint | null };
 }
 
+/** memory.stat keys summed for kernel memory on kernels whose memory.stat has no `kernel` line. */
+const KERNEL_PARTS = ['slab', 'kernel_stack', 'pagetables', 'percpu'] as const;
+
 /**
- * memory.current, memory.max, memory.stat `inactive_file` (v2 memory.stat is already hierarchical)
- * and memory.events `oom_kill` (Linux ≥ 4.13; counts descendants unless mounted with
- * memory_localevents).
+ * memory.current, memory.max, memory.high, memory.peak (Linux ≥ 5.19), memory.swap.current (only
+ * with swap accounting), memory.stat and memory.events, each read once. v2 memory.stat is already
+ * hierarchical: inactive_file, anon, file, and `kernel` (newer kernels; otherwise the sum of slab,
+ * kernel_stack, pagetables and percpu, the parts the docs list, or null if none is there).
+ * memory.events high/max/oom/oom_kill count descendants too unless mounted with memory_localevents.
  */
 export function readMemoryStats(dir: string): V2MemoryStats {
-  const current = readOptionalCgroupFile(dir, CURRENT);
-  const max = readOptionalCgroupFile(dir, MAX);
-  const stat = readOptionalCgroupFile(dir, STAT);
-  const events = readOptionalCgroupFile(dir, EVENTS);
+  const read = (file: string) => readOptionalCgroupFile(dir, file);
+  const current = read(CURRENT);
+  const max = read(MAX);
+  const high = read(HIGH);
+  const peak = read(PEAK);
+  const swap = read(SWAP_CURRENT);
+  const statText = read(STAT);
+  const eventsText = read(EVENTS);
+  const stat = statText === null ? null : parseFlatKeyed(statText, STAT);
+  const events = eventsText === null ? null : parseFlatKeyed(eventsText, EVENTS);
+  const key = (k: string) => (stat === null ? null : pickKey(stat, k));
+  const event = (k: string) => (events === null ? null : pickKey(events, k));
   return {
     memoryUsageBytes: current === null ? null : parseSingleInt(current, CURRENT),
     memoryLimitBytes: max === null ? null : parseIntOrMax(max, MAX),
-    inactiveFileBytes: stat === null ? null : pickKey(parseFlatKeyed(stat, STAT), 'inactive_file'),
-    oomKills: events === null ? null : pickKey(parseFlatKeyed(events, EVENTS), 'oom_kill'),
+    inactiveFileBytes: key('inactive_file'),
+    oomKills: event('oom_kill'),
+    memoryAnonBytes: key('anon'),
+    memoryFileBytes: key('file'),
+    memoryKernelBytes: key('kernel') ?? sumPresent(KERNEL_PARTS.map(key)),
+    memorySwapBytes: swap === null ? null : parseSingleInt(swap, SWAP_CURRENT),
+    memoryPeakBytes: peak === null ? null : parseSingleInt(peak, PEAK),
+    memorySoftLimitBytes: high === null ? null : parseIntOrMax(high, HIGH),
+    memoryFailcnt: null,
+    memoryEvents: { high: event('high'), max: event('max'), oom: event('oom') },
   };
+}
+
+/** Sum of the values that are there; null when none is. */
+function sumPresent(values: Array<bigint | null>): bigint | null {
+  const present = values.filter((v): v is bigint => v !== null);
+  return present.length === 0 ? null : present.reduce((a, b) => a + b, 0n);
 }
 
 /**

@@ -11,3 +11,6 @@ export function readTaskCount(dir: string): bigint | null {
   const text = readOptionalCgroupFile(dir, CURRENT);
   return text === null ? null : parseSingleInt(text, CURRENT);
 }
+
+/** pids.max is the same file on v1 and v2: null for "max" (unlimited) or when the controller is not enabled. */
+export { readPidsLimit } from '../v1/pids';
