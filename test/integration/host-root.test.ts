@@ -33,7 +33,12 @@ interface FixtureSpec {
   /** File and content that PATCH {cpuPercent: 25} on carol must leave (25 % of cpuCount CPUs at a 100 ms period). */
   carolCpuFiles: (root: string) => Record<string, string>;
   process: { pid: number; user: string; command: string };
+  /** bob's operator fields, computed from the tree's files (SandboxSample names and units). */
+  bobMetrics: (root: string) => Record<string, unknown>;
 }
+
+/** `key value` from a flat-keyed file's text. */
+const flat = (text: string, key: string) => Number(new RegExp(`^${key} (\\d+)$`, 'm').exec(text)![1]);
 
 const read = (root: string, rel: string) => readFileSync(join(root, rel), 'utf8');
 
@@ -47,6 +52,24 @@ const SPECS: FixtureSpec[] = [
     oomKills: 0,
     carolCpuFiles: () => ({ [`${CG}/cpu/cgdash/carol/cpu.cfs_quota_us`]: '50000', [`${CG}/cpu/cgdash/carol/cpu.cfs_period_us`]: '100000' }),
     process: { pid: 4194305, user: 'root', command: 'yes' },
+    bobMetrics: (root) => {
+      const mem = (f: string) => read(root, `${CG}/memory/cgdash/bob/${f}`);
+      return {
+        threads: read(root, `${CG}/cpuacct/cgdash/bob/tasks`).split('\n').filter(Boolean).length,
+        pidsLimit: null, // pids.max "max"
+        'cpu.throttledSeconds': flat(read(root, `${CG}/cpu/cgdash/bob/cpu.stat`), 'throttled_time') / 1e9,
+        'memory.anonBytes': flat(mem('memory.stat'), 'total_rss'),
+        'memory.fileBytes': flat(mem('memory.stat'), 'total_cache'),
+        'memory.swapBytes': flat(mem('memory.stat'), 'total_swap'),
+        'memory.kernelBytes': Number(mem('memory.kmem.usage_in_bytes')),
+        'memory.peakBytes': Number(mem('memory.max_usage_in_bytes')),
+        'memory.softLimitBytes': null, // memory.soft_limit_in_bytes = page-aligned LONG_MAX
+        'memory.failcnt': Number(mem('memory.failcnt')),
+        'memory.events': { high: null, max: null, oom: null, oomKill: 0 },
+        'io.devices': {}, // blkio.throttle.* read "Total 0"
+        pressure: { cpu: null, memory: null, io: null }, // no unified group for the sandbox
+      };
+    },
   },
   {
     dir: 'v2-handmade-from-docs',
@@ -60,6 +83,28 @@ const SPECS: FixtureSpec[] = [
     oomKills: 1,
     carolCpuFiles: () => ({ [`${CG}/cgdash/carol/cpu.max`]: '100000 100000' }),
     process: { pid: 4194305, user: 'alice', command: 'md5sum /dev/zero' },
+    bobMetrics: (root) => {
+      const f = (name: string) => read(root, `${CG}/cgdash/bob/${name}`);
+      const psi = (name: string) => {
+        const avg = (kind: string, k: string) => Number(new RegExp(`^${kind} .*\\b${k}=([\\d.]+)`, 'm').exec(f(name))![1]);
+        return { someAvg10: avg('some', 'avg10'), someAvg60: avg('some', 'avg60'), fullAvg10: avg('full', 'avg10'), fullAvg60: avg('full', 'avg60') };
+      };
+      return {
+        threads: f('cgroup.threads').split('\n').filter(Boolean).length,
+        pidsLimit: Number(f('pids.max')),
+        'cpu.throttledSeconds': (flat(f('cpu.stat'), 'throttled_usec') * 1000) / 1e9,
+        'memory.anonBytes': flat(f('memory.stat'), 'anon'),
+        'memory.fileBytes': flat(f('memory.stat'), 'file'),
+        'memory.swapBytes': Number(f('memory.swap.current')),
+        'memory.kernelBytes': flat(f('memory.stat'), 'kernel'),
+        'memory.peakBytes': Number(f('memory.peak')),
+        'memory.softLimitBytes': Number(f('memory.high')),
+        'memory.failcnt': null, // no memory.failcnt on v2
+        'memory.events': { high: flat(f('memory.events'), 'high'), max: flat(f('memory.events'), 'max'), oom: flat(f('memory.events'), 'oom'), oomKill: flat(f('memory.events'), 'oom_kill') },
+        'io.devices': Object.fromEntries(f('io.stat').split('\n').filter(Boolean).map((l) => [l.split(' ')[0], 'any'])),
+        pressure: { cpu: psi('cpu.pressure'), memory: psi('memory.pressure'), io: psi('io.pressure') },
+      };
+    },
   },
 ];
 
@@ -148,6 +193,28 @@ for (const spec of SPECS) {
       assert.equal(carol.memory.usageBytes, Number(spec.memoryUsageFile(root, 'carol').trim()));
       assert.equal(carol.frozen, false);
       assert.equal(carol.pids, 0);
+    });
+
+    test('GET /api/v1/sandboxes/bob gives the operator fields the tree\'s files hold', async () => {
+      const bob = (await api('GET', '/api/v1/sandboxes/bob')).json as SandboxDetail;
+      const want = spec.bobMetrics(root);
+      const got: Record<string, unknown> = {
+        threads: bob.threads,
+        pidsLimit: bob.pidsLimit,
+        'cpu.throttledSeconds': bob.cpu.throttledSeconds,
+        'memory.anonBytes': bob.memory.anonBytes,
+        'memory.fileBytes': bob.memory.fileBytes,
+        'memory.swapBytes': bob.memory.swapBytes,
+        'memory.kernelBytes': bob.memory.kernelBytes,
+        'memory.peakBytes': bob.memory.peakBytes,
+        'memory.softLimitBytes': bob.memory.softLimitBytes,
+        'memory.failcnt': bob.memory.failcnt,
+        'memory.events': bob.memory.events,
+        // Which devices are listed (their rates depend on how many samples were taken yet).
+        'io.devices': bob.io.devices && Object.fromEntries(Object.keys(bob.io.devices).map((d) => [d, 'any'])),
+        pressure: bob.pressure,
+      };
+      assert.deepEqual(got, want);
     });
 
     test('GET /api/v1/sandboxes/bob lists the captured process with user and command from the tree', async () => {
