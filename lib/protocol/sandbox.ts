@@ -82,8 +82,8 @@ export interface SandboxSample {
   /**
    * Block I/O over the last interval. Rates are null before two samples of the same group, after a
    * counter reset, and when the kernel gives no accounting (then `devices` is null too). Sources: v1
-   * blkio.throttle.io_service_bytes / io_serviced (on Linux ≥ 6.x these count only on disks where
-   * some group has a throttle rule; otherwise they read 0), v2 io.stat.
+   * blkio.throttle.io_service_bytes / io_serviced (measured on Linux 6.18: these count only on disks
+   * where some group has set a throttle rule since boot; otherwise they read 0), v2 io.stat.
    */
   io: {
     readBytesPerSec: number | null;

@@ -3,10 +3,11 @@
  * under a cgdash-test-<random> parent that is removed afterwards (also when a test fails).
  *
  * Block I/O on v1: the blkio.throttle.* counters only count on a disk whose request queue has
- * blk-throttle set up, and Linux 6.x sets it up lazily, when some group first configures a throttle
+ * blk-throttle set up, and this kernel sets it up lazily, when some group first configures a throttle
  * rule on that disk. Measured on this machine (Linux 6.18, virtio disk 254:0, scheduler "none"):
  * `dd bs=1M count=64 oflag=direct` in a fresh blkio group left "Total 0" in both files; with a
- * write_bps_device rule on the group, the same dd read "254:0 Write 67108864" / "254:0 Write 128".
+ * write_bps_device rule on the group, the same dd read "254:0 Write 67108864" / "254:0 Write 128";
+ * after that rule was removed, a new group's dd was still counted (the queue stays set up).
  * So this test gives its own sandbox a rule far above the disk's speed (1 TiB/s, never limiting),
  * only in its own cgroup, to make the kernel count. On v2, io.stat always counts.
  */

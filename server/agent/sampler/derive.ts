@@ -62,8 +62,8 @@ export function deriveSample(name: string, prev: Timed<RawCgroupStats> | undefin
 const NULL_RATES: IoRates = { readBytesPerSec: null, writeBytesPerSec: null, readOpsPerSec: null, writeOpsPerSec: null };
 
 /**
- * I/O rates per device and in total. `prev` is null unless the previous read is comparable (same
- * group, earlier instant): then every rate is null. Between two reads of the same group, a device
+ * I/O rates per device and in total. `prev` is null when there is no comparable previous read (first
+ * sample, re-created group, clock not advanced) or it had no I/O accounting: then every rate is null. Between two reads of the same group, a device
  * missing from the previous read counts from 0: both kernels list a device only once the group has
  * done I/O on it (v1 blkio, v2 io.stat), and the counters start at 0 with the group. A counter that
  * went backwards gives null for that device, and for the total. A device gone from the current read
