@@ -1,7 +1,9 @@
 /**
- * The cgroup driver against the real kernel of this machine (v1 hybrid, Linux 6.18, 2 CPUs), as
- * root, under a private cgdash-test-<hex> parent. Each test asserts a measured effect.
- * Skips (with the reason) without root or v1 controllers, unless CGDASH_REQUIRE_REAL_CGROUPS=1.
+ * The cgroup driver against the real kernel, as root, under a private cgdash-test-<hex> parent. Each
+ * test asserts a measured effect and reads the kernel's own files (test/helpers/kernel-files.ts) on
+ * whichever layout the machine has: v1 hybrid on the build machine (Linux 6.18, 2 CPUs), pure v2 in
+ * the VM lane (`npm run test:v2`, scripts/vm/). Skips (with the reason) without root or without the
+ * needed controllers, unless CGDASH_REQUIRE_REAL_CGROUPS=1.
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -10,7 +12,11 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CgroupFileError, KernelRefusedError, SandboxConflictError, SandboxNotFoundError } from '../../server/agent/cgroupfs/errors';
+import {
+  isV2, kernelCpuQuotaUsec, kernelFrozen, kernelMemoryPeak, kernelOomKills, kernelProcs, procCgroupMismatches, sandboxDirs,
+} from '../helpers/kernel-files';
 import { createTestParent, realCgroupsUnavailableReason, spawnGated, spawnInSandbox, sweepStaleTestParents, type TestParent } from '../helpers/test-parent';
+import { loadLayout } from '../../server/agent/cgroupfs/layout';
 
 const unavailable = realCgroupsUnavailableReason();
 if (unavailable !== null && process.env.CGDASH_REQUIRE_REAL_CGROUPS === '1') {
@@ -36,7 +42,10 @@ async function cpuNsOver(tp: TestParent, name: string, ms: number): Promise<bigi
   return (await tp.driver.readStats(name)).cpuUsageNs! - u0;
 }
 
-describe('v1 driver on real cgroups', { skip: unavailable ?? false }, () => {
+/** The layout the tests run on, for the suite's name ('v1' on v1 and hybrid hosts). */
+const kind = unavailable === null ? (loadLayout('/').kind === 'v2' ? 'v2' : 'v1') : 'real';
+
+describe(`${kind} driver on real cgroups`, { skip: unavailable ?? false }, () => {
   let tp: TestParent;
   before(async () => {
     await sweepStaleTestParents();
@@ -46,13 +55,17 @@ describe('v1 driver on real cgroups', { skip: unavailable ?? false }, () => {
     await tp?.cleanup();
   });
 
-  test('create() makes the sandbox in every managed hierarchy, and again gives SandboxConflictError', async () => {
+  test('create() makes the sandbox (v1: in every managed hierarchy; v2: one dir with cpu/memory/pids), and again gives SandboxConflictError', async () => {
     await tp.driver.create('alice');
-    for (const c of ['cpu', 'cpuacct', 'memory', 'freezer', 'pids', 'blkio'] as const) {
-      const mount = tp.layout.v1[c];
-      if (mount) assert.ok(existsSync(join(mount, tp.parent, 'alice')), `missing in ${c}`);
+    for (const dir of sandboxDirs(tp, 'alice')) assert.ok(existsSync(dir), `missing ${dir}`);
+    if (isV2(tp)) {
+      // ensureParent() enabled the controllers from the root down, so the sandbox has their files.
+      const controllers = readFileSync(join(sandboxDirs(tp, 'alice')[0], 'cgroup.controllers'), 'utf8').trim().split(' ');
+      for (const c of ['cpu', 'memory', 'pids']) assert.ok(controllers.includes(c), `${c} not in the sandbox's cgroup.controllers: ${controllers.join(' ')}`);
+      assert.ok(!controllers.includes('cpuset'), 'cpuset must not be enabled');
+    } else {
+      assert.ok(!existsSync(join(tp.layout.v1.cpuset!, tp.parent, 'alice')), 'cpuset must not be used');
     }
-    assert.ok(!existsSync(join(tp.layout.v1.cpuset!, tp.parent, 'alice')), 'cpuset must not be used');
     assert.deepEqual(await tp.driver.listSandboxes(), ['alice']);
     await assert.rejects(tp.driver.create('alice'), SandboxConflictError);
     const stats = await tp.driver.readStats('alice');
@@ -66,7 +79,7 @@ describe('v1 driver on real cgroups', { skip: unavailable ?? false }, () => {
     await tp.driver.create('cpu5');
     const quota = { quotaUsec: BigInt(Math.round(0.05 * tp.cpuCount * 100_000)), periodUsec: 100_000n };
     assert.deepEqual(await tp.driver.setCpuQuota('cpu5', quota), quota);
-    assert.equal(readFileSync(join(tp.layout.v1.cpu!, tp.parent, 'cpu5', 'cpu.cfs_quota_us'), 'utf8').trim(), String(quota.quotaUsec));
+    assert.equal(kernelCpuQuotaUsec(tp, 'cpu5'), quota.quotaUsec);
     await spawnInSandbox(tp, 'cpu5', 'yes');
     await sleep(300);
     const percent = await measureCpuPercent(tp, 'cpu5', 3000);
@@ -75,6 +88,7 @@ describe('v1 driver on real cgroups', { skip: unavailable ?? false }, () => {
     const stats = await tp.driver.readStats('cpu5');
     assert.ok(stats.nrThrottled! > 0n, 'the group was throttled');
     assert.deepEqual(await tp.driver.setCpuQuota('cpu5', null), null);
+    assert.equal(kernelCpuQuotaUsec(tp, 'cpu5'), null);
     await tp.driver.kill('cpu5');
   });
 
@@ -85,7 +99,8 @@ describe('v1 driver on real cgroups', { skip: unavailable ?? false }, () => {
     const oomBefore = (await tp.driver.readStats('mem80')).oomKills!;
     const grower = await spawnInSandbox(tp, 'mem80', 'memory-grower');
     let maxSeen = 0n;
-    const deadline = Date.now() + 15_000;
+    // Generous: the grower needs ~1 s here, but 10-20 s under the VM lane's emulated CPU.
+    const deadline = Date.now() + 60_000;
     let oomKills = oomBefore;
     while (Date.now() < deadline && grower.exitCode === null && grower.signalCode === null) {
       const s = await tp.driver.readStats('mem80');
@@ -95,34 +110,50 @@ describe('v1 driver on real cgroups', { skip: unavailable ?? false }, () => {
       await sleep(20);
     }
     oomKills = (await tp.driver.readStats('mem80')).oomKills!;
-    const peak = BigInt(readFileSync(join(tp.layout.v1.memory!, tp.parent, 'mem80', 'memory.max_usage_in_bytes'), 'utf8').trim());
+    const peak = kernelMemoryPeak(tp, 'mem80');
     console.log(`# peak ${peak} bytes (sampled max ${maxSeen}), oomKills ${oomBefore} → ${oomKills}`);
     assert.ok(peak <= limit && maxSeen <= limit, `peak ${peak} over the limit`);
     assert.ok(oomKills > oomBefore, 'a 1000 MB grower under 80M must be OOM-killed');
+    assert.equal(kernelOomKills(tp, 'mem80'), oomKills, 'the driver reports the kernel\'s oom_kill count');
     await tp.driver.kill('mem80');
-    assert.equal(await tp.driver.setMemoryLimit('mem80', null), null, 'unlimited reads back as null (page-aligned LONG_MAX)');
+    assert.equal(await tp.driver.setMemoryLimit('mem80', null), null, 'unlimited reads back as null (v1: page-aligned LONG_MAX; v2: "max")');
   });
 
-  test('setMemoryLimit() below unreclaimable usage fails with EBUSY as CgroupFileError', async () => {
+  test(`setMemoryLimit() below unreclaimable usage: ${kind === 'v2' ? 'v2 accepts it and OOM-kills inside the group' : 'v1 fails with EBUSY as CgroupFileError'}`, async () => {
     await tp.driver.create('holder');
-    await spawnInSandbox(tp, 'holder', 'memory-holder');
-    const deadline = Date.now() + 10_000;
+    const holder = await spawnInSandbox(tp, 'holder', 'memory-holder');
+    // The holder is a node process: ~1 s to start here, up to ~10 s under the VM lane's emulated CPU.
+    const deadline = Date.now() + 30_000;
     while ((await tp.driver.readStats('holder')).memoryUsageBytes! < 64n * 1024n * 1024n && Date.now() < deadline) await sleep(50);
     const usage = (await tp.driver.readStats('holder')).memoryUsageBytes!;
     assert.ok(usage >= 64n * 1024n * 1024n, `holder uses ${usage}`);
     const t0 = process.hrtime.bigint();
-    await assert.rejects(tp.driver.setMemoryLimit('holder', 16n * 1024n * 1024n), (e) => {
-      console.log(`# EBUSY after ${Number(process.hrtime.bigint() - t0) / 1e6} ms of kernel reclaim attempts (usage ${usage})`);
-      assert.ok(e instanceof CgroupFileError, String(e));
-      assert.equal(e.errno, 'EBUSY');
-      assert.equal(e.file, 'memory.limit_in_bytes');
-      return true;
-    });
-    assert.equal((await tp.driver.readStats('holder')).memoryLimitBytes, null, 'the limit stays as it was');
+    if (isV2(tp)) {
+      // Documentation/admin-guide/cgroup-v2.rst, memory.max: lowering it below usage reclaims, then OOM-kills.
+      const oomBefore = kernelOomKills(tp, 'holder');
+      const limit = 16n * 1024n * 1024n;
+      assert.equal(await tp.driver.setMemoryLimit('holder', limit), limit);
+      console.log(`# memory.max below usage (${usage}) returned after ${Number(process.hrtime.bigint() - t0) / 1e6} ms`);
+      const killDeadline = Date.now() + 10_000;
+      while (holder.exitCode === null && holder.signalCode === null && Date.now() < killDeadline) await sleep(20);
+      assert.equal(holder.signalCode, 'SIGKILL', 'the holder was OOM-killed');
+      assert.ok(kernelOomKills(tp, 'holder') > oomBefore, 'memory.events oom_kill rose');
+      assert.equal((await tp.driver.readStats('holder')).memoryLimitBytes, limit);
+      assert.equal(await tp.driver.setMemoryLimit('holder', null), null);
+    } else {
+      await assert.rejects(tp.driver.setMemoryLimit('holder', 16n * 1024n * 1024n), (e) => {
+        console.log(`# EBUSY after ${Number(process.hrtime.bigint() - t0) / 1e6} ms of kernel reclaim attempts (usage ${usage})`);
+        assert.ok(e instanceof CgroupFileError, String(e));
+        assert.equal(e.errno, 'EBUSY');
+        assert.equal(e.file, 'memory.limit_in_bytes');
+        return true;
+      });
+      assert.equal((await tp.driver.readStats('holder')).memoryLimitBytes, null, 'the limit stays as it was');
+    }
     await tp.driver.kill('holder');
   });
 
-  test('freeze() stops cpuacct.usage and thaw() restarts it', async () => {
+  test('freeze() stops CPU usage, the kernel reports it frozen, and thaw() restarts it', async () => {
     await tp.driver.create('ice');
     await spawnInSandbox(tp, 'ice', 'yes');
     await sleep(200);
@@ -131,8 +162,10 @@ describe('v1 driver on real cgroups', { skip: unavailable ?? false }, () => {
     assert.equal(await tp.driver.freeze('ice'), 'frozen');
     console.log(`# freeze() of a running yes took ${Number(process.hrtime.bigint() - t0) / 1e6} ms`);
     assert.equal((await tp.driver.readStats('ice')).freezer, 'frozen');
+    assert.equal(kernelFrozen(tp, 'ice'), true, isV2(tp) ? 'cgroup.events frozen 1' : 'freezer.state FROZEN');
     assert.equal(await cpuNsOver(tp, 'ice', 500), 0n);
     assert.equal(await tp.driver.thaw('ice'), 'thawed');
+    assert.equal(kernelFrozen(tp, 'ice'), false);
     assert.ok((await cpuNsOver(tp, 'ice', 300)) > 100_000_000n, 'yes runs again after thaw');
   });
 
@@ -141,6 +174,7 @@ describe('v1 driver on real cgroups', { skip: unavailable ?? false }, () => {
     assert.equal((await tp.driver.listPids('ice')).length, 2);
     assert.equal(await tp.driver.kill('ice'), 2);
     assert.deepEqual(await tp.driver.listPids('ice'), []);
+    assert.deepEqual(kernelProcs(tp, 'ice'), []);
 
     await spawnInSandbox(tp, 'ice', 'yes');
     await spawnInSandbox(tp, 'ice', 'yes');
@@ -151,17 +185,17 @@ describe('v1 driver on real cgroups', { skip: unavailable ?? false }, () => {
     const stats = await tp.driver.readStats('ice');
     assert.equal(stats.pids, 0);
     assert.equal(stats.freezer, 'thawed');
+    assert.deepEqual(kernelProcs(tp, 'ice'), []);
+    assert.equal(kernelFrozen(tp, 'ice'), false);
   });
 
-  test('movePid() puts a process in every hierarchy, ESRCH says the process does not exist', async () => {
+  test('movePid() puts a process in the sandbox (v1: in every hierarchy), ESRCH says the process does not exist', async () => {
     await tp.driver.create('mover');
     const child = spawnGated(tp);
     await tp.driver.movePid('mover', child.pid!);
-    const cgroupFile = readFileSync(`/proc/${child.pid}/cgroup`, 'utf8');
-    for (const c of ['cpu', 'cpuacct', 'memory', 'freezer', 'pids', 'blkio']) {
-      assert.match(cgroupFile, new RegExp(`:${c}:/${tp.parent}/mover\\n`), `${c} in ${cgroupFile}`);
-    }
+    assert.deepEqual(procCgroupMismatches(tp, 'mover', child.pid!), []);
     assert.deepEqual(await tp.driver.listPids('mover'), [child.pid]);
+    assert.deepEqual(kernelProcs(tp, 'mover'), [child.pid]);
     // pid_max is at most 2^22 on Linux, so this PID cannot exist.
     await assert.rejects(tp.driver.movePid('mover', 4_194_305), (e) => e instanceof KernelRefusedError && e.errno === 'ESRCH' && /does not exist/.test(e.message));
     await assert.rejects(tp.driver.movePid('nobody', child.pid!), SandboxNotFoundError);
@@ -173,8 +207,7 @@ describe('v1 driver on real cgroups', { skip: unavailable ?? false }, () => {
     console.log(`# remove() gave up on a busy group after ${Date.now() - t0} ms`);
     await tp.driver.kill('mover');
     await tp.driver.remove('mover');
-    assert.ok(!existsSync(join(tp.layout.v1.memory!, tp.parent, 'mover')));
-    assert.ok(!existsSync(join(tp.layout.v1.cpuacct!, tp.parent, 'mover')));
+    for (const dir of sandboxDirs(tp, 'mover')) assert.ok(!existsSync(dir), `${dir} is still there`);
     assert.equal(await tp.driver.exists('mover'), false);
     await assert.rejects(tp.driver.remove('mover'), SandboxNotFoundError);
     await assert.rejects(tp.driver.readStats('mover'), SandboxNotFoundError);
@@ -183,13 +216,16 @@ describe('v1 driver on real cgroups', { skip: unavailable ?? false }, () => {
   });
 
   test('a sandbox made by cgcreate shows up in listSandboxes(), and cgget sees the quota the driver set', { skip: cgToolsSkip }, async () => {
-    execFileSync('cgcreate', ['-g', `cpu,cpuacct,memory,freezer,pids:/${tp.parent}/eve`]);
+    // cgroup-tools names v2 controllers as the kernel does (no cpuacct or freezer), and v2 files.
+    const controllers = isV2(tp) ? 'cpu,memory,pids' : 'cpu,cpuacct,memory,freezer,pids';
+    execFileSync('cgcreate', ['-g', `${controllers}:/${tp.parent}/eve`]);
     assert.ok((await tp.driver.listSandboxes()).includes('eve'));
     assert.equal((await tp.driver.readStats('eve')).pids, 0);
 
     await tp.driver.create('frank');
     await tp.driver.setCpuQuota('frank', { quotaUsec: 20_000n, periodUsec: 100_000n });
-    const out = execFileSync('cgget', ['-r', 'cpu.cfs_quota_us', `${tp.parent}/frank`], { encoding: 'utf8' });
-    assert.match(out, /cpu\.cfs_quota_us: 20000\b/);
+    const file = isV2(tp) ? 'cpu.max' : 'cpu.cfs_quota_us';
+    const out = execFileSync('cgget', ['-r', file, `${tp.parent}/frank`], { encoding: 'utf8' });
+    assert.match(out, isV2(tp) ? /cpu\.max: 20000 100000\b/ : /cpu\.cfs_quota_us: 20000\b/);
   });
 });
