@@ -12,7 +12,7 @@ export interface V1CpuUsage { cpuUsageNs: bigint | null; cpuUserNs: bigint | nul
  * cpuacct.usage, cpuacct.usage_user and cpuacct.usage_sys (ns). The user/system split is taken from
  * the ns files (Linux ≥ 4.7) rather than cpuacct.stat, whose user/system are in USER_HZ ticks (10 ms);
  * on older kernels the split is null. The kernel still samples the split at the scheduler tick (the
- * captured bob has usage_sys 88000000 = 22 ticks of 4 ms), so user + system differs from the exact
+ * captured bob has usage_sys 88000000, a whole number of ticks), so user + system differs from the exact
  * cpuacct.usage by a few ticks. `dir` null (no cpuacct hierarchy / no such group there) → all null.
  */
 export function readCpuUsage(dir: string | null): V1CpuUsage {
