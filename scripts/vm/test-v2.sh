@@ -8,7 +8,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 # The real-cgroup tests whose kernel-file reads are parameterised by layout (test/helpers/kernel-files.ts).
-V2_TESTS=(test/integration/driver.test.ts)
+V2_TESTS=(test/integration/driver.test.ts test/integration/agent-api.test.ts)
 files=("$@"); [ ${#files[@]} -gt 0 ] || files=("${V2_TESTS[@]}")
 
 res=$(mktemp -d /tmp/cgdash-v2.XXXXXX)
