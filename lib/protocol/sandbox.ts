@@ -19,6 +19,20 @@ export interface SandboxSample {
     usageCores: number | null;
     /** CPU limit as % of the whole machine; null = unlimited. */
     limitPercent: number | null;
+    /**
+     * Number of CPUs the group may run on (its effective cpuset): v2 cpuset.cpus.effective; v1
+     * cpuset.effective_cpus of the group with the same path in the cpuset hierarchy, or, where there is
+     * none, of the nearest ancestor that has one (the managed parent, else the hierarchy root). null =
+     * no cpuset controller. Optional only for front ends built against older agents; this agent always sends it.
+     */
+    cpusetCpus?: number | null;
+    /**
+     * The real CPU ceiling, % of the whole machine: min(limitPercent ?? 100, cpusetCpus / online CPUs × 100),
+     * and for a child group also at most its ancestors' ceiling. Always a number when cpusetCpus is known
+     * (100 = may use the whole machine); without cpuset info it equals limitPercent (null = unlimited).
+     * Optional as cpusetCpus.
+     */
+    effectiveLimitPercent?: number | null;
     /** Cumulative CFS enforcement periods (v1 cpu.stat nr_periods, v2 cpu.stat nr_periods). */
     nrPeriods: number | null;
     /** Cumulative periods in which the group was throttled. */
@@ -106,12 +120,27 @@ export interface SandboxSample {
   frozen: boolean;
   /** Freezer state; null when no freezer is available for the group. */
   freezer: FreezerState | null;
-  /** Number of processes (thread-group leaders) in the group, from cgroup.procs. */
+  /**
+   * Number of processes (thread-group leaders) in the group and its reported descendants (`children`,
+   * all levels): the sum of their cgroup.procs.
+   */
   pids: number | null;
-  /** Number of threads in the group (v1 tasks, v2 cgroup.threads). */
+  /** Number of threads in the group and its reported descendants (v1 tasks, v2 cgroup.threads, summed). */
   threads: number | null;
   /** pids.max: most tasks (threads) the group may hold; null = unlimited ("max") or no pids controller. */
   pidsLimit: number | null;
+  /**
+   * Child groups made inside this group by other tools (cgcreate, a container runtime …), sorted by
+   * name, each with its own numbers and its own `children`. A child's `name` is its path relative to
+   * the managed parent ("bob/worker1", "bob/worker1/x"). The group's own numbers are hierarchical
+   * totals that include its children (v1 cpuacct.usage, memory.usage_in_bytes and memory.stat
+   * total_*; every v2 file; pids/threads summed as above). Bounded: at most 4 levels below a sandbox
+   * and 256 descendants per sandbox (breadth first; deeper or further groups are left out, and their
+   * processes are then missing from pids/threads but not from CPU and memory). v1: the union of the
+   * child groups across the managed hierarchies. Children are read-only: commands take top-level
+   * names only. Optional only for front ends built against older agents; this agent always sends it.
+   */
+  children?: SandboxSample[];
 }
 
 /** Per-second block I/O rates of one device (or of all devices). */
@@ -154,9 +183,17 @@ export interface ProcessInfo {
   startTime: number | null;
   /** Full command line (argv joined by spaces), or [comm] for kernel threads / zombies. */
   command: string;
+  /**
+   * The group the process is in, relative to the managed parent: the sandbox name ("bob") or the path of
+   * one of its child groups ("bob/worker1"). A sandbox's process list covers all its reported children.
+   */
+  cgroup: string;
 }
 
-/** A sandbox with its member processes (GET /api/v1/sandboxes/:name, samples:sandbox). */
+/**
+ * A sandbox with its member processes (GET /api/v1/sandboxes/:name, samples:sandbox): those in the
+ * sandbox's own cgroup.procs and in every reported child group's, each with `cgroup` saying where.
+ */
 export interface SandboxDetail extends SandboxSample {
   processes: ProcessInfo[];
 }

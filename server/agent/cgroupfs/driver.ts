@@ -80,6 +80,13 @@ export interface RawCgroupStats {
    * path in the unified hierarchy when one exists (never created by cgdash). null per resource = no file.
    */
   pressure: { cpu: PressureStats | null; memory: PressureStats | null; io: PressureStats | null };
+  /**
+   * Number of CPUs the group may run on: v2 cpuset.cpus.effective; v1 cpuset.effective_cpus of the
+   * group of the same path in the cpuset hierarchy. Where the group has no such file (v1: cgdash never
+   * makes cpuset groups; v2: cpuset not enabled for it), the nearest ancestor's, up to the hierarchy
+   * root. null = no cpuset controller at all.
+   */
+  cpusetCpus: number | null;
 }
 
 /**
@@ -113,4 +120,15 @@ export interface CgroupDriver {
   movePid(name: string, pid: number): Promise<void>;
   /** Whether the sandbox exists (in the primary hierarchy). */
   exists(name: string): Promise<boolean>;
+  /**
+   * Child groups below sandbox `name` (made by other tools, e.g. cgcreate), as paths relative to the
+   * managed parent ("bob/worker1", "bob/worker1/x"), sorted; v1: the union across the managed
+   * hierarchies. Bounded: MAX_CHILD_DEPTH levels and MAX_DESCENDANTS groups (files.ts); components
+   * that fail the sandbox-name rule are skipped with their subtree. [] when the sandbox is gone.
+   */
+  listChildren(name: string): Promise<string[]>;
+  /** readStats() for a path returned by listChildren(). Read-only: children take no commands. */
+  readChildStats(path: string): Promise<RawCgroupStats>;
+  /** listPids() for a path returned by listChildren(): the child's own cgroup.procs. */
+  listChildPids(path: string): Promise<number[]>;
 }

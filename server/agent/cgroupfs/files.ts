@@ -7,6 +7,7 @@
 import { closeSync, constants as C, mkdirSync, openSync, readdirSync, readFileSync, rmdirSync, statSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { SANDBOX_NAME_RE } from '../../../lib/protocol/commands';
 import { CgroupFileError, KernelRefusedError, SandboxConflictError } from './errors';
 
 /** Reads one cgroup file as text. Throws CgroupFileError (ENOENT when the file or cgroup is gone). */
@@ -159,4 +160,68 @@ export function confinedSandboxDir(mountDir: string, parent: string, name: strin
     throw new Error(`Sandbox name ${JSON.stringify(name)} escapes the managed parent ${parentDir}.`);
   }
   return dir;
+}
+
+/** Deepest child group reported below a sandbox: `bob/a/b/c/d` is 4 levels below `bob`; deeper groups are left out. */
+export const MAX_CHILD_DEPTH = 4;
+/** Most descendant groups reported per sandbox (breadth first, so shallow groups win); the rest are left out. */
+export const MAX_DESCENDANTS = 256;
+
+/** Whether one path component is a name cgdash accepts (the protocol's sandbox-name rule, never "..", never "/"). */
+function isGroupName(n: string): boolean {
+  return SANDBOX_NAME_RE.test(n) && !n.includes('..');
+}
+
+/**
+ * `join(mountDir, parent, path)` for a sandbox's descendant, `path` = "bob/worker1" or deeper (2 to
+ * 1 + MAX_CHILD_DEPTH components). Every component must pass the sandbox-name rule and the result must
+ * stay inside the managed parent. Paths reach here only from listDescendants() (names read from the
+ * cgroup directories), never from input; this is the last line of defence. Throws Error.
+ */
+export function confinedChildDir(mountDir: string, parent: string, path: string): string {
+  const parts = path.split('/');
+  if (parts.length < 2 || parts.length > 1 + MAX_CHILD_DEPTH || !parts.every(isGroupName)) {
+    throw new Error(`Child group path ${JSON.stringify(path)} is not a valid path below a sandbox.`);
+  }
+  const parentDir = confinedParentDir(mountDir, parent);
+  const dir = resolve(parentDir, ...parts);
+  if (dir !== join(parentDir, ...parts) || !dir.startsWith(parentDir + '/')) {
+    throw new Error(`Child group path ${JSON.stringify(path)} escapes the managed parent ${parentDir}.`);
+  }
+  return dir;
+}
+
+/**
+ * Paths ("bob/worker1", "bob/worker1/x" …) of the child groups below sandbox `name`, found by listing
+ * the sandbox directory in each of `mounts` (v1: the union across hierarchies; v2: one mount), breadth
+ * first, at most MAX_CHILD_DEPTH levels deep and MAX_DESCENDANTS in all. A directory whose name fails
+ * the sandbox-name rule is skipped with everything below it. Sorted. A directory that vanishes while
+ * being listed is skipped (ENOENT race).
+ */
+export function listDescendants(mounts: readonly string[], parent: string, name: string): string[] {
+  const found: string[] = [];
+  let level = [name];
+  for (let depth = 1; depth <= MAX_CHILD_DEPTH && level.length > 0; depth++) {
+    const next: string[] = [];
+    for (const path of level) {
+      const names = new Set<string>();
+      for (const mount of mounts) {
+        const dir = depth === 1 ? confinedSandboxDir(mount, parent, path) : confinedChildDir(mount, parent, path);
+        if (!cgroupDirExists(dir)) continue;
+        try {
+          for (const n of listChildCgroups(dir)) if (isGroupName(n)) names.add(n);
+        } catch (err) {
+          // Expected race: the group was removed between the stat and the readdir.
+          if (!(err instanceof CgroupFileError && (err.errno === 'ENOENT' || err.errno === 'ENODEV'))) throw err;
+        }
+      }
+      for (const n of [...names].sort()) {
+        if (found.length >= MAX_DESCENDANTS) return found.sort();
+        found.push(`${path}/${n}`);
+        next.push(`${path}/${n}`);
+      }
+    }
+    level = next;
+  }
+  return found.sort();
 }

@@ -26,6 +26,9 @@ export function readOnlineCpus(hostRoot: string): number {
   return parseCpuList(readFileSync(join(hostRoot, 'sys/devices/system/cpu/online'), 'utf8'));
 }
 
+/** One process as /proc shows it; the sampler adds the group it was listed in (ProcessInfo.cgroup). */
+export type ProcessStats = Omit<ProcessInfo, 'cgroup'>;
+
 /**
  * Reads member processes htop-style and keeps the previous CPU tick count per process, so CPU % is a
  * delta over the monotonic clock. A process is identified by pid + start time: a reused PID gives no
@@ -41,9 +44,9 @@ export class ProcessReader {
   constructor(private readonly hostRoot: string, private readonly clockTicks: number) {}
 
   /** Reads the given PIDs; those that exit meanwhile are skipped. Sorted by CPU then RSS, descending. */
-  read(pids: number[], nowNs: bigint): ProcessInfo[] {
+  read(pids: number[], nowNs: bigint): ProcessStats[] {
     this.refreshUsers(nowNs);
-    const out: ProcessInfo[] = [];
+    const out: ProcessStats[] = [];
     for (const pid of pids) {
       const info = this.readOne(pid, nowNs);
       if (info) out.push(info);
@@ -56,7 +59,7 @@ export class ProcessReader {
     for (const [pid, p] of this.prev) if (p.atNs < olderThanNs) this.prev.delete(pid);
   }
 
-  private readOne(pid: number, nowNs: bigint): ProcessInfo | null {
+  private readOne(pid: number, nowNs: bigint): ProcessStats | null {
     const dir = join(this.hostRoot, 'proc', String(pid));
     let stat; let status; let cmdline;
     try {

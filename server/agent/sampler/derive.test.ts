@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RawCgroupStats } from '../cgroupfs/driver';
-import { deriveSample, type Timed } from './derive';
+import { deriveSample, deriveTree, effectiveLimit, type Timed } from './derive';
 
 const base: RawCgroupStats = {
   identity: 42n, cpuUsageNs: 1_000_000_000n, cpuUserNs: 700_000_000n, cpuSystemNs: 300_000_000n, nrPeriods: 100n, nrThrottled: 10n,
@@ -12,6 +12,7 @@ const base: RawCgroupStats = {
   freezer: 'thawed', pids: 3, threads: 5, pidsLimit: null,
   io: { '254:0': { readBytes: 4096n, writeBytes: 1_000_000n, readOps: 1n, writeOps: 10n } },
   pressure: { cpu: { some: { avg10: 1.14, avg60: 15.86 }, full: null }, memory: null, io: null },
+  cpusetCpus: null,
 };
 const io = (writeBytes: bigint, writeOps: bigint, more: Record<string, { readBytes: bigint; writeBytes: bigint; readOps: bigint; writeOps: bigint }> = {}) =>
   ({ io: { '254:0': { readBytes: 4096n, writeBytes, readOps: 1n, writeOps }, ...more } });
@@ -143,5 +144,65 @@ describe('deriveSample()', () => {
       memory: { someAvg10: 0, someAvg60: 0.5, fullAvg10: 0, fullAvg60: 0.25 },
       io: null,
     });
+  });
+});
+
+describe('effectiveLimit()', () => {
+  test('effectiveLimit() gives the smaller of quota and cpuset share, 100 with neither, the quota without cpuset info', () => {
+    assert.equal(effectiveLimit(null, 2, 2), 100);
+    assert.equal(effectiveLimit(null, 1, 2), 50);
+    assert.equal(effectiveLimit(25, 1, 2), 25);
+    assert.equal(effectiveLimit(80, 1, 2), 50);
+    assert.equal(effectiveLimit(null, null, 2), null);
+    assert.equal(effectiveLimit(30, null, 2), 30);
+  });
+});
+
+describe('deriveTree()', () => {
+  const tree = (entries: [string, Timed<RawCgroupStats>][]) => new Map(entries);
+  const none = new Map<string, Timed<RawCgroupStats>>();
+
+  test('deriveTree() nests children under their parent path, sorted, with null rates on the first sample', () => {
+    const reads = tree([
+      ['bob', at(SEC)], ['bob/w2', at(SEC, { identity: 2n })], ['bob/w1', at(SEC, { identity: 1n })], ['bob/w1/x', at(SEC, { identity: 3n })],
+    ]);
+    const s = deriveTree('bob', reads, none, 2, 1000);
+    assert.deepEqual(s.children!.map((c) => c.name), ['bob/w1', 'bob/w2']);
+    assert.deepEqual(s.children![0].children!.map((c) => c.name), ['bob/w1/x']);
+    assert.deepEqual(s.children![1].children, []);
+    for (const c of [s, ...s.children!]) assert.equal(c.cpu.usageCores, null);
+  });
+
+  test('deriveTree() computes each child rate from the previous read of the same path', () => {
+    const prev = tree([['bob', at(SEC)], ['bob/w1', at(SEC, { identity: 1n, cpuUsageNs: 100_000_000n })]]);
+    const reads = tree([['bob', at(2n * SEC, { cpuUsageNs: 2_000_000_000n })], ['bob/w1', at(2n * SEC, { identity: 1n, cpuUsageNs: 700_000_000n })]]);
+    const s = deriveTree('bob', reads, prev, 2, 2000);
+    assert.equal(s.cpu.usageCores, 1);
+    assert.equal(s.children![0].cpu.usageCores, 0.6);
+    assert.equal(s.children![0].cpu.usagePercent, 30);
+  });
+
+  test('deriveTree() gives null child rates when the child was re-created under the same path (inode changed)', () => {
+    const prev = tree([['bob', at(SEC)], ['bob/w1', at(SEC, { identity: 1n, cpuUsageNs: 100_000_000n })]]);
+    const reads = tree([['bob', at(2n * SEC)], ['bob/w1', at(2n * SEC, { identity: 9n, cpuUsageNs: 900_000_000n })]]);
+    assert.equal(deriveTree('bob', reads, prev, 2, 2000).children![0].cpu.usageCores, null);
+  });
+
+  test('deriveTree() sums pids and threads over the subtree, each level its own total', () => {
+    const reads = tree([
+      ['bob', at(SEC, { pids: 1, threads: 2 })], ['bob/w1', at(SEC, { identity: 1n, pids: 2, threads: 3 })], ['bob/w1/x', at(SEC, { identity: 3n, pids: 4, threads: 4 })],
+    ]);
+    const s = deriveTree('bob', reads, none, 2, 0);
+    assert.deepEqual([s.pids, s.threads], [7, 9]);
+    assert.deepEqual([s.children![0].pids, s.children![0].threads], [6, 7]);
+    assert.deepEqual([s.children![0].children![0].pids, s.children![0].children![0].threads], [4, 4]);
+  });
+
+  test('deriveTree() caps a child effective limit by its ancestors and hangs an orphan under the nearest ancestor', () => {
+    // bob: 10 000/100 000 µs on 2 CPUs = 5 %; the child has no quota but a 1-CPU cpuset (50 %).
+    const reads = tree([['bob', at(SEC, { cpusetCpus: 2 })], ['bob/w1/x', at(SEC, { identity: 3n, cpuQuota: null, cpusetCpus: 1 })]]);
+    const s = deriveTree('bob', reads, none, 2, 0);
+    assert.equal(s.cpu.effectiveLimitPercent, 5);
+    assert.deepEqual(s.children!.map((c) => [c.name, c.cpu.limitPercent, c.cpu.cpusetCpus, c.cpu.effectiveLimitPercent]), [['bob/w1/x', null, 1, 5]]);
   });
 });

@@ -21,13 +21,16 @@ export function deriveSample(name: string, prev: Timed<RawCgroupStats> | undefin
   const systemCores = comparable ? perNs(prev.stats.cpuSystemNs, s.cpuSystemNs, dtNs) : null;
   const ofMachine = (c: number | null) => (c === null ? null : (c / cpuCount) * 100);
   const quota = s.cpuQuota && { quotaUsec: Number(s.cpuQuota.quotaUsec), periodUsec: Number(s.cpuQuota.periodUsec) };
+  const limitPercent = quotaToPercent(quota, cpuCount);
   return {
     name,
     t: wallMs,
     cpu: {
       usageCores: cores,
       usagePercent: ofMachine(cores),
-      limitPercent: quotaToPercent(quota, cpuCount),
+      limitPercent,
+      cpusetCpus: s.cpusetCpus,
+      effectiveLimitPercent: effectiveLimit(limitPercent, s.cpusetCpus, cpuCount),
       nrPeriods: num(s.nrPeriods),
       nrThrottled: num(s.nrThrottled),
       throttledPercent: comparable ? throttledShare(prev.stats, s) : null,
@@ -56,7 +59,61 @@ export function deriveSample(name: string, prev: Timed<RawCgroupStats> | undefin
     pids: s.pids,
     threads: s.threads,
     pidsLimit: num(s.pidsLimit),
+    children: [],
   };
+}
+
+/**
+ * The real CPU ceiling, % of the machine: min(quota % ?? 100, cpuset CPUs / online CPUs × 100). With
+ * cpuset info it is always a number (100 = the whole machine); without, it is the quota % (null =
+ * unlimited), because nothing else is known.
+ */
+export function effectiveLimit(limitPercent: number | null, cpusetCpus: number | null, cpuCount: number): number | null {
+  if (cpusetCpus === null) return limitPercent;
+  return Math.min(limitPercent ?? 100, (Math.min(cpusetCpus, cpuCount) / cpuCount) * 100);
+}
+
+/**
+ * One sandbox and its child groups, read in one round: `reads` holds the sandbox under `name` and each
+ * descendant under its path ("bob/worker1", "bob/worker1/x"). Each group's rates come from its own
+ * previous read (`prev`, keyed by the same path; the identity check of deriveSample makes a re-created
+ * child start over with null rates). pids/threads become subtree totals (the group's own cgroup.procs
+ * and tasks plus every descendant's in `reads`), like the other numbers, which the kernel already
+ * gives hierarchically. A child's effectiveLimitPercent is also capped by its ancestors'. Children are
+ * nested under their parent path and sorted by name; a descendant whose parent is missing from
+ * `reads` (it vanished mid-round) hangs under its nearest present ancestor.
+ */
+export function deriveTree(
+  name: string, reads: ReadonlyMap<string, Timed<RawCgroupStats>>, prev: ReadonlyMap<string, Timed<RawCgroupStats>>, cpuCount: number, wallMs: number,
+): SandboxSample {
+  const paths = [...reads.keys()].filter((p) => p === name || p.startsWith(`${name}/`)).sort();
+  if (!paths.includes(name)) throw new Error(`deriveTree: no read of ${name}`);
+  const samples = new Map<string, SandboxSample>();
+  for (const path of paths) {
+    const cur = reads.get(path)!;
+    let pids = cur.stats.pids;
+    let threads = cur.stats.threads;
+    for (const other of paths) {
+      if (!other.startsWith(`${path}/`)) continue;
+      const o = reads.get(other)!.stats;
+      pids = pids === null || o.pids === null ? pids : pids + o.pids;
+      threads = threads === null || o.threads === null ? threads : threads + o.threads;
+    }
+    samples.set(path, deriveSample(path, prev.get(path), { atNs: cur.atNs, stats: { ...cur.stats, pids, threads } }, cpuCount, wallMs));
+  }
+  // paths are sorted, so every ancestor is placed before its descendants.
+  for (const path of paths) {
+    if (path === name) continue;
+    let up = path.slice(0, path.lastIndexOf('/'));
+    while (!samples.has(up)) up = up.slice(0, up.lastIndexOf('/'));
+    const parent = samples.get(up)!;
+    const child = samples.get(path)!;
+    const cap = parent.cpu.effectiveLimitPercent ?? null;
+    const own = child.cpu.effectiveLimitPercent ?? null;
+    if (cap !== null) child.cpu.effectiveLimitPercent = own === null ? cap : Math.min(own, cap);
+    parent.children!.push(child);
+  }
+  return samples.get(name)!;
 }
 
 const NULL_RATES: IoRates = { readBytesPerSec: null, writeBytesPerSec: null, readOpsPerSec: null, writeOpsPerSec: null };

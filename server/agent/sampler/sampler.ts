@@ -4,7 +4,7 @@ import { isVanished } from '../cgroupfs/errors';
 import type { HostReader, ProcessReader } from '../procfs/read';
 import { createRateLimitedLog, type Logger } from '../log';
 import type { Clock } from './clock';
-import { deriveSample, type Timed } from './derive';
+import { deriveTree, type Timed } from './derive';
 
 export interface SamplerDeps {
   driver: CgroupDriver;
@@ -40,34 +40,57 @@ export function startSampler(deps: SamplerDeps): Sampler {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
 
-  const readTimed = async (name: string): Promise<Timed<RawCgroupStats>> => {
-    const stats = await driver.readStats(name);
-    return { atNs: clock.nowNs(), stats };
+  /**
+   * One read of a sandbox and of each of its child groups (each file once), keyed by path. A vanished
+   * sandbox throws (isVanished); a child that vanishes meanwhile is left out, as a vanished sandbox is.
+   */
+  const readTree = async (name: string): Promise<Map<string, Timed<RawCgroupStats>>> => {
+    const reads = new Map<string, Timed<RawCgroupStats>>();
+    reads.set(name, { stats: await driver.readStats(name), atNs: clock.nowNs() });
+    for (const path of await driver.listChildren(name)) {
+      try {
+        reads.set(path, { stats: await driver.readChildStats(path), atNs: clock.nowNs() });
+      } catch (err) {
+        if (isVanished(err)) log.debug(`child group ${path} vanished while sampling`);
+        else warnOnce(path, `cannot sample child group ${path}`, err);
+      }
+    }
+    return reads;
   };
 
+  /** The processes of the sandbox and of every child group in `sample`, each tagged with its group. */
   const readDetail = async (sample: SandboxSample): Promise<SandboxDetail> => {
-    const pids = await driver.listPids(sample.name);
+    const groupOf = new Map<number, string>();
+    for (const pid of await driver.listPids(sample.name)) groupOf.set(pid, sample.name);
+    for (const path of descendantPaths(sample)) {
+      try {
+        for (const pid of await driver.listChildPids(path)) groupOf.set(pid, path);
+      } catch (err) {
+        if (!isVanished(err)) throw err; // a child removed since the sample: its processes are gone too
+      }
+    }
     const now = clock.nowNs();
     procsReadAt.set(sample.name, now);
-    return { ...sample, processes: deps.processes.read(pids, now) };
+    const processes = deps.processes.read([...groupOf.keys()], now).map((p) => ({ ...p, cgroup: groupOf.get(p.pid)! }));
+    return { ...sample, processes };
   };
 
   const round = async () => {
     const wallMs = clock.wallMs();
     const names = await driver.listSandboxes();
     const sandboxes: SandboxSample[] = [];
+    const present = new Set<string>(); // sandboxes and child paths read this round; a Set: it runs over every group
     for (const name of names) {
       try {
-        const cur = await readTimed(name);
-        sandboxes.push(deriveSample(name, prev.get(name), cur, deps.cpuCount, wallMs));
-        prev.set(name, cur);
+        const reads = await readTree(name);
+        sandboxes.push(deriveTree(name, reads, prev, deps.cpuCount, wallMs));
+        for (const [path, cur] of reads) { prev.set(path, cur); present.add(path); }
       } catch (err) {
         if (isVanished(err)) log.debug(`sandbox ${name} vanished while sampling`);
         else warnOnce(name, `cannot sample sandbox ${name}`, err);
       }
     }
-    const present = new Set(names); // a Set: this runs every round over every sandbox
-    for (const name of prev.keys()) if (!present.has(name)) { prev.delete(name); procsReadAt.delete(name); }
+    for (const path of prev.keys()) if (!present.has(path)) { prev.delete(path); procsReadAt.delete(path); }
     const batch: OverviewBatch = { t: wallMs, intervalMs: deps.intervalMs, host: deps.host.read(), sandboxes };
     last = batch;
     deps.publishOverview(batch);
@@ -97,7 +120,7 @@ export function startSampler(deps: SamplerDeps): Sampler {
   };
   void tick();
 
-  const sampleNow = async (name: string) => deriveSample(name, prev.get(name), await readTimed(name), deps.cpuCount, clock.wallMs());
+  const sampleNow = async (name: string) => deriveTree(name, await readTree(name), prev, deps.cpuCount, clock.wallMs());
 
   return {
     stop: () => { stopped = true; clearTimeout(timer); },
@@ -113,4 +136,9 @@ export function startSampler(deps: SamplerDeps): Sampler {
       return readDetail(await sampleNow(name));
     },
   };
+}
+
+/** Paths of every child group in a sample's tree, all levels. */
+function descendantPaths(sample: SandboxSample): string[] {
+  return (sample.children ?? []).flatMap((c) => [c.name, ...descendantPaths(c)]);
 }

@@ -63,6 +63,8 @@ describe('v1 driver on the captured v1-hybrid-debian12-6.18 tree', () => {
       io: {},
       // No group of that path in the unified hierarchy (cgdash never creates one).
       pressure: { cpu: null, memory: null, io: null },
+      // The capture has no cpuset hierarchy (only the managed ones were copied).
+      cpusetCpus: null,
     });
   });
 
@@ -196,6 +198,61 @@ describe('v1 driver on the captured v1-hybrid-debian12-6.18 tree', () => {
       await assert.rejects(driver.readStats(name), /escapes the managed parent/);
       await assert.rejects(driver.create(name), /escapes the managed parent/);
     }
+  });
+
+  test('listChildren() returns the union of child groups across hierarchies, sorted, as paths below the parent', async () => {
+    assert.deepEqual(await driver.listChildren('bob'), []);
+    // As `cgcreate -g cpu,cpuacct,memory:/cgdash/bob/worker1` and `cgcreate -g memory:/cgdash/bob/a/deep` would leave it.
+    for (const c of ['cpu', 'cpuacct', 'memory']) mkdirSync(join(root, CG, c, 'cgdash/bob/worker1'));
+    mkdirSync(join(root, CG, 'memory/cgdash/bob/a/deep'), { recursive: true });
+    mkdirSync(join(root, CG, 'freezer/cgdash/bob/bad name'));
+    assert.deepEqual(await driver.listChildren('bob'), ['bob/a', 'bob/a/deep', 'bob/worker1']);
+    assert.deepEqual(await driver.listChildren('nobody'), []);
+    // Children are not sandboxes: the top-level list is unchanged.
+    assert.deepEqual(await driver.listSandboxes(), ['bob', 'carol']);
+  });
+
+  test('listChildren() stops at 4 levels below the sandbox and at 256 descendants', async () => {
+    mkdirSync(join(root, CG, 'cpuacct/cgdash/carol/l1/l2/l3/l4/l5'), { recursive: true });
+    assert.deepEqual(await driver.listChildren('carol'), ['carol/l1', 'carol/l1/l2', 'carol/l1/l2/l3', 'carol/l1/l2/l3/l4']);
+    for (let i = 0; i < 300; i++) mkdirSync(join(root, CG, 'memory/cgdash/carol', `w${String(i).padStart(3, '0')}`));
+    const many = await driver.listChildren('carol');
+    assert.equal(many.length, 256);
+    // Breadth first: the first level is taken before anything deeper.
+    assert.ok(many.includes('carol/l1') && !many.includes('carol/l1/l2'));
+  });
+
+  test('readChildStats() reads a child group in each hierarchy it exists in; the sandbox methods refuse child paths', async () => {
+    for (const c of ['cpu', 'cpuacct', 'memory']) cpSync(join(root, CG, c, 'cgdash/carol'), join(root, CG, c, 'cgdash/bob/worker1'), { recursive: true });
+    writeFileSync(join(root, CG, 'cpuacct/cgdash/bob/worker1/cpuacct.usage'), '5000\n');
+    writeFileSync(join(root, CG, 'cpuacct/cgdash/bob/worker1/cgroup.procs'), '4194399\n');
+    const s = await driver.readChildStats('bob/worker1');
+    assert.equal(s.identity, statSync(join(root, CG, 'cpuacct/cgdash/bob/worker1'), { bigint: true }).ino);
+    assert.equal(s.cpuUsageNs, 5000n);
+    assert.equal(s.pids, 1);
+    assert.equal(s.freezer, null); // made without the freezer controller
+    assert.deepEqual(await driver.listChildPids('bob/worker1'), [4194399]);
+    await assert.rejects(driver.readChildStats('bob/nobody'), (e) => e instanceof SandboxNotFoundError && isVanished(e));
+    for (const path of ['bob', 'bob/..', 'bob/../carol', '../x/y', 'bob/a b', 'bob//x']) await assert.rejects(driver.readChildStats(path), Error);
+    for (const call of [() => driver.readStats('bob/worker1'), () => driver.freeze('bob/worker1'), () => driver.setCpuQuota('bob/worker1', null),
+      () => driver.kill('bob/worker1'), () => driver.movePid('bob/worker1', 1), () => driver.remove('bob/worker1'), () => driver.listPids('bob/worker1')]) {
+      await assert.rejects(call(), /escapes the managed parent/);
+    }
+  });
+
+  test('readStats() counts the CPUs of the nearest cpuset group: same path, else the managed parent, else the hierarchy root', async () => {
+    const cpuset = join(root, CG, 'cpuset');
+    mkdirSync(join(cpuset, 'cgdash/bob/worker1'), { recursive: true });
+    writeFileSync(join(cpuset, 'cpuset.effective_cpus'), '0-1\n');
+    assert.equal((await driver.readStats('carol')).cpusetCpus, 2); // root
+    writeFileSync(join(cpuset, 'cgdash/cpuset.effective_cpus'), '1\n');
+    assert.equal((await driver.readStats('carol')).cpusetCpus, 1); // managed parent
+    writeFileSync(join(cpuset, 'cgdash/bob/cpuset.effective_cpus'), '\n'); // never filled in: skipped
+    assert.equal((await driver.readStats('bob')).cpusetCpus, 1);
+    writeFileSync(join(cpuset, 'cgdash/bob/cpuset.effective_cpus'), '0-1\n');
+    assert.equal((await driver.readStats('bob')).cpusetCpus, 2); // its own
+    writeFileSync(join(cpuset, 'cgdash/bob/cpuset.effective_cpus'), 'zero\n');
+    await assert.rejects(driver.readStats('bob'), (e) => e instanceof CgroupParseError && e.file === 'cpuset.effective_cpus');
   });
 
   test('ensureParent() creates the parent in every managed hierarchy of an empty tree', async () => {

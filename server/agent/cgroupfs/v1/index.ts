@@ -3,9 +3,10 @@ import type { FreezerState } from '../../../../lib/protocol';
 import type { CgroupDriver, CpuQuota, DriverOptions, RawCgroupStats, V1Controller } from '../driver';
 import { CgroupFileError, KernelRefusedError, SandboxConflictError, SandboxNotFoundError } from '../errors';
 import {
-  cgroupDirExists, confinedParentDir, confinedSandboxDir, existsError, listChildCgroups, makeCgroupDir, removeCgroupDir,
-  removeCgroupDirWithBackoff, statCgroupDir,
+  cgroupDirExists, confinedChildDir, confinedParentDir, confinedSandboxDir, existsError, listChildCgroups, listDescendants, makeCgroupDir,
+  removeCgroupDir, removeCgroupDirWithBackoff, statCgroupDir,
 } from '../files';
+import { CPUSET_EFFECTIVE_FILE, readCpusetCpus } from '../cpuset';
 import { readCpuQuota, readCpuThrottling, writeCpuQuota } from './cpu';
 import { readCpuUsage } from './cpuacct';
 import { readBlkioCounters } from './blkio';
@@ -67,53 +68,90 @@ class V1Driver implements CgroupDriver {
   }
 
   async exists(name: string): Promise<boolean> {
+    topLevel(name);
     return this.primaryDir(name) !== null;
   }
 
   async readStats(name: string): Promise<RawCgroupStats> {
-    const primary = this.requireDir(name);
+    return this.readGroupStats(topLevel(name));
+  }
+
+  async readChildStats(path: string): Promise<RawCgroupStats> {
+    return this.readGroupStats(childPath(path));
+  }
+
+  async listChildren(name: string): Promise<string[]> {
+    return listDescendants(this.hierarchies, this.opts.parent, topLevel(name));
+  }
+
+  async listChildPids(path: string): Promise<number[]> {
+    return readProcs(this.requireDir(childPath(path)));
+  }
+
+  /** Stats of the group at `path` (a sandbox name, or a child path from listChildren()). */
+  private readGroupStats(path: string): RawCgroupStats {
+    const primary = this.requireDir(path);
     const identity = statCgroupDir(primary);
-    const cpuDir = this.dirIfPresent('cpu', name);
+    const cpuDir = this.dirIfPresent('cpu', path);
     const stats: RawCgroupStats = {
       identity,
-      ...readCpuUsage(this.dirIfPresent('cpuacct', name)),
+      ...readCpuUsage(this.dirIfPresent('cpuacct', path)),
       ...readCpuThrottling(cpuDir),
       cpuQuota: readCpuQuota(cpuDir),
-      ...readMemoryStats(this.dirIfPresent('memory', name)),
-      freezer: readFreezerState(this.dirIfPresent('freezer', name)),
+      ...readMemoryStats(this.dirIfPresent('memory', path)),
+      freezer: readFreezerState(this.dirIfPresent('freezer', path)),
       pids: readProcs(primary).length,
       threads: readThreadCount(primary, 'tasks'),
-      pidsLimit: readPidsLimit(this.dirIfPresent('pids', name)),
-      io: readBlkioCounters(this.dirIfPresent('blkio', name)),
-      pressure: readPressure(this.unifiedDirIfPresent(name)),
+      pidsLimit: readPidsLimit(this.dirIfPresent('pids', path)),
+      io: readBlkioCounters(this.dirIfPresent('blkio', path)),
+      pressure: readPressure(this.unifiedDirIfPresent(path)),
+      cpusetCpus: this.readCpuset(path),
     };
     // Missing files read as null above; tell that apart from the whole sandbox vanishing (or being
     // re-created) mid-read, which the sampler must see as a vanished sandbox, not as nulls.
-    if (!cgroupDirExists(primary) || statCgroupDir(primary) !== identity) throw new SandboxNotFoundError(name);
+    if (!cgroupDirExists(primary) || statCgroupDir(primary) !== identity) throw new SandboxNotFoundError(path);
     return stats;
   }
 
+  /**
+   * cpuset.effective_cpus of the group with the same path in the cpuset hierarchy when it exists
+   * (cgdash never creates one; another tool may), else of its nearest existing ancestor there: the
+   * sandbox (for a child), the managed parent, or finally the hierarchy root. null without a cpuset
+   * hierarchy.
+   */
+  private readCpuset(path: string): number | null {
+    const mount = this.opts.layout.v1.cpuset;
+    if (mount === undefined) return null;
+    return readCpusetCpus(mount, groupDir(mount, this.opts.parent, path), CPUSET_EFFECTIVE_FILE.v1);
+  }
+
   async listPids(name: string): Promise<number[]> {
+    topLevel(name);
     return readProcs(this.requireDir(name));
   }
 
   async setCpuQuota(name: string, quota: CpuQuota | null): Promise<CpuQuota | null> {
+    topLevel(name);
     return writeCpuQuota(this.requireControllerDir('cpu', name), quota);
   }
 
   async setMemoryLimit(name: string, bytes: bigint | null): Promise<bigint | null> {
+    topLevel(name);
     return writeMemoryLimit(this.requireControllerDir('memory', name), bytes);
   }
 
   async freeze(name: string): Promise<FreezerState> {
+    topLevel(name);
     return freezeGroup(this.requireControllerDir('freezer', name));
   }
 
   async thaw(name: string): Promise<FreezerState> {
+    topLevel(name);
     return thawGroup(this.requireControllerDir('freezer', name));
   }
 
   async kill(name: string): Promise<number> {
+    topLevel(name);
     const primary = this.requireDir(name);
     const freezerDir = this.dirIfPresent('freezer', name);
     return killUntilEmpty({
@@ -124,6 +162,7 @@ class V1Driver implements CgroupDriver {
   }
 
   async create(name: string): Promise<void> {
+    topLevel(name);
     if (this.primaryDir(name) !== null) throw new SandboxConflictError(`Sandbox "${name}" already exists.`);
     await this.ensureParent();
     const made: string[] = [];
@@ -148,6 +187,7 @@ class V1Driver implements CgroupDriver {
   }
 
   async remove(name: string): Promise<void> {
+    topLevel(name);
     const dirs = this.presentDirs(name);
     if (dirs.length === 0) throw new SandboxNotFoundError(name);
     // Primary last, so that until everything is gone the sandbox still resolves for a retry.
@@ -155,6 +195,7 @@ class V1Driver implements CgroupDriver {
   }
 
   async movePid(name: string, pid: number): Promise<void> {
+    topLevel(name);
     const dirs = this.presentDirs(name);
     if (dirs.length === 0) throw new SandboxNotFoundError(name);
     for (const dir of dirs) writeProc(dir, pid);
@@ -164,7 +205,7 @@ class V1Driver implements CgroupDriver {
   private dirIfPresent(controller: V1Controller, name: string): string | null {
     const mount = this.mounts[controller];
     if (mount === undefined) return null;
-    const dir = confinedSandboxDir(mount, this.opts.parent, name);
+    const dir = groupDir(mount, this.opts.parent, name);
     return cgroupDirExists(dir) ? dir : null;
   }
 
@@ -176,13 +217,13 @@ class V1Driver implements CgroupDriver {
   private unifiedDirIfPresent(name: string): string | null {
     const unified = this.opts.layout.unified;
     if (unified === null) return null;
-    const dir = confinedSandboxDir(unified, this.opts.parent, name);
+    const dir = groupDir(unified, this.opts.parent, name);
     return cgroupDirExists(dir) ? dir : null;
   }
 
   /** The sandbox's directory in every hierarchy where it exists, primary first. */
   private presentDirs(name: string): string[] {
-    return this.hierarchies.map((m) => confinedSandboxDir(m, this.opts.parent, name)).filter(cgroupDirExists);
+    return this.hierarchies.map((m) => groupDir(m, this.opts.parent, name)).filter(cgroupDirExists);
   }
 
   /** First hierarchy (cpuacct's preferred) that has the sandbox: its identity and cgroup.procs. */
@@ -202,6 +243,23 @@ class V1Driver implements CgroupDriver {
     this.requireDir(name);
     throw new KernelRefusedError(`The ${controller} controller is not available for sandbox "${name}" (not mounted, or the group was made without it).`);
   }
+}
+
+/** A sandbox's directory, or a child group's for a path with "/" (from listChildren()); both confined. */
+function groupDir(mount: string, parent: string, path: string): string {
+  return path.includes('/') ? confinedChildDir(mount, parent, path) : confinedSandboxDir(mount, parent, path);
+}
+
+/** Asserts a top-level sandbox name: the sandbox methods never reach a child group. */
+function topLevel(name: string): string {
+  if (name.includes('/')) throw new Error(`Sandbox name ${JSON.stringify(name)} escapes the managed parent.`);
+  return name;
+}
+
+/** Asserts a child path (at least "sandbox/child"); confinedChildDir() checks every component. */
+function childPath(path: string): string {
+  if (!path.includes('/')) throw new Error(`${JSON.stringify(path)} is not a child group path.`);
+  return path;
 }
 
 /** mkdir unless it is already there (EEXIST from a concurrent creator is fine too). */

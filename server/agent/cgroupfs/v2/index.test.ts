@@ -61,7 +61,36 @@ describe('v2 driver on the hand-made v2 tree', () => {
         memory: { some: { avg10: 0, avg60: 0.15 }, full: { avg10: 0, avg60: 0.1 } },
         io: { some: { avg10: 0, avg60: 0 }, full: { avg10: 0, avg60: 0 } },
       },
+      // No cpuset files below the root: the root's cpuset.cpus.effective 0-3.
+      cpusetCpus: 4,
     });
+  });
+
+  test('listChildren() returns the child groups below a sandbox as paths; listSandboxes() still only the sandboxes', async () => {
+    assert.deepEqual(await driver.listChildren('bob'), ['bob/worker1']);
+    assert.deepEqual(await driver.listChildren('carol'), []);
+    assert.deepEqual(await driver.listSandboxes(), ['bob', 'carol']);
+  });
+
+  test('readChildStats() reads the core files of a child without controllers as numbers and nulls', async () => {
+    const s = await driver.readChildStats('bob/worker1');
+    assert.equal(s.identity, statSync(path('cgdash/bob/worker1'), { bigint: true }).ino);
+    assert.deepEqual([s.cpuUsageNs, s.cpuUserNs, s.cpuSystemNs, s.nrPeriods, s.cpuQuota], [400000000n, 390000000n, 10000000n, null, null]);
+    assert.deepEqual([s.memoryUsageBytes, s.memoryLimitBytes, s.pidsLimit, s.io], [null, null, null, null]);
+    // Frozen because its parent is (cgroup.freeze 0, cgroup.events frozen 1); no processes of its own.
+    assert.deepEqual([s.freezer, s.pids, s.threads, s.cpusetCpus], ['frozen', 0, 0, 4]);
+    assert.deepEqual(await driver.listChildPids('bob/worker1'), []);
+    await assert.rejects(driver.readStats('bob/worker1'), /escapes the managed parent/);
+    await assert.rejects(driver.readChildStats('bob'), Error);
+  });
+
+  test('readStats() reads the own cpuset.cpus.effective of a group that has cpuset enabled', async () => {
+    writeFileSync(path('cgdash/bob/cpuset.cpus.effective'), '2-3\n');
+    assert.equal((await driver.readStats('bob')).cpusetCpus, 2);
+    // A child without its own file inherits bob's.
+    assert.equal((await driver.readChildStats('bob/worker1')).cpusetCpus, 2);
+    unlinkSync(path('cpuset.cpus.effective'));
+    assert.equal((await driver.readStats('carol')).cpusetCpus, null);
   });
 
   test('readStats() sums slab, kernel_stack, pagetables and percpu when memory.stat has no kernel line', async () => {

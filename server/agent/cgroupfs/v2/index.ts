@@ -3,9 +3,10 @@ import type { FreezerState } from '../../../../lib/protocol';
 import type { CgroupDriver, CpuQuota, DriverOptions, RawCgroupStats } from '../driver';
 import { CgroupFileError, SandboxConflictError, SandboxNotFoundError } from '../errors';
 import {
-  cgroupDirExists, confinedParentDir, confinedSandboxDir, existsError, listChildCgroups, makeCgroupDir, readCgroupFile,
-  removeCgroupDirWithBackoff, statCgroupDir, writeCgroupFile,
+  cgroupDirExists, confinedChildDir, confinedParentDir, confinedSandboxDir, existsError, listChildCgroups, listDescendants, makeCgroupDir,
+  readCgroupFile, removeCgroupDirWithBackoff, statCgroupDir, writeCgroupFile,
 } from '../files';
+import { CPUSET_EFFECTIVE_FILE, readCpusetCpus } from '../cpuset';
 import { readCpuMax, readCpuStat, writeCpuMax } from './cpu';
 import { freezeGroup, readFreezerState, thawGroup } from './freezer';
 import { killGroup } from './kill';
@@ -64,7 +65,23 @@ class V2Driver implements CgroupDriver {
   }
 
   async readStats(name: string): Promise<RawCgroupStats> {
-    const dir = this.requireDir(name);
+    return this.readGroupStats(this.requireDir(name), name);
+  }
+
+  async readChildStats(path: string): Promise<RawCgroupStats> {
+    return this.readGroupStats(this.requireChildDir(path), path);
+  }
+
+  async listChildren(name: string): Promise<string[]> {
+    return listDescendants([this.mount], this.opts.parent, name);
+  }
+
+  async listChildPids(path: string): Promise<number[]> {
+    return readProcs(this.requireChildDir(path));
+  }
+
+  /** Stats of one group directory (`label` names it in errors). Every v2 file read here is hierarchical except cgroup.procs/threads. */
+  private readGroupStats(dir: string, label: string): RawCgroupStats {
     const identity = statCgroupDir(dir);
     const stats: RawCgroupStats = {
       identity,
@@ -77,9 +94,11 @@ class V2Driver implements CgroupDriver {
       pidsLimit: readPidsLimit(dir),
       io: readIoStat(dir),
       pressure: readPressure(dir),
+      // The group's own cpuset.cpus.effective when cpuset is enabled for it, else the nearest ancestor's.
+      cpusetCpus: readCpusetCpus(this.mount, dir, CPUSET_EFFECTIVE_FILE.v2),
     };
     // Missing files read as null; a sandbox that vanished (or was re-created) mid-read must not.
-    if (!cgroupDirExists(dir) || statCgroupDir(dir) !== identity) throw new SandboxNotFoundError(name);
+    if (!cgroupDirExists(dir) || statCgroupDir(dir) !== identity) throw new SandboxNotFoundError(label);
     return stats;
   }
 
@@ -129,6 +148,12 @@ class V2Driver implements CgroupDriver {
 
   private dir(name: string): string {
     return confinedSandboxDir(this.mount, this.opts.parent, name);
+  }
+
+  private requireChildDir(path: string): string {
+    const dir = confinedChildDir(this.mount, this.opts.parent, path);
+    if (!cgroupDirExists(dir)) throw new SandboxNotFoundError(path);
+    return dir;
   }
 
   private requireDir(name: string): string {
