@@ -1,0 +1,177 @@
+/**
+ * Nested sandboxes and the cpuset ceiling on real cgroups, through the agent's HTTP API, under a
+ * cgdash-test-<random> parent that is removed afterwards (also when a test fails).
+ *
+ * The child groups are made here with mkdir, as `cgcreate -g cpu,cpuacct,memory,freezer,pids:...`
+ * would, inside the test's own sandbox; the busy process is one this test started. In the cpuset
+ * hierarchy (which the agent never touches) the test makes its own `<parent>` and `<parent>/pinned`,
+ * copying cpuset.cpus/mems from the level above first, as the kernel requires before any task can join.
+ * Everything made here is removed here, before removeTestParent().
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startAgent, type RunningAgent } from '../../server/agent/main';
+import { createLogger } from '../../server/agent/log';
+import { loadLayout } from '../../server/agent/cgroupfs/layout';
+import type { CgroupLayout, V1Controller } from '../../server/agent/cgroupfs/driver';
+import type { SandboxDetail, SandboxSample } from '../../lib/protocol';
+import { registerTestParent, removeTestParent, sweepStaleTestParents } from '../helpers/test-parent';
+
+const isRoot = process.getuid?.() === 0;
+const skip = !isRoot && process.env.CGDASH_REQUIRE_REAL_CGROUPS !== '1' ? 'needs root and real cgroups' : false;
+const INTERVAL_MS = 250;
+/** The controllers a `cgcreate -g cpu,cpuacct,memory,freezer,pids:` child gets on v1. */
+const CHILD_CONTROLLERS: readonly V1Controller[] = ['cpu', 'cpuacct', 'memory', 'freezer', 'pids'];
+
+describe('nested sandboxes and the cpuset ceiling through the agent on real cgroups', { skip }, () => {
+  const parent = `cgdash-test-${randomBytes(4).toString('hex')}`;
+  const stateDir = mkdtempSync(join(tmpdir(), 'cgdash-nested-'));
+  const started: ChildProcess[] = [];
+  /** Directories this test made itself, removed deepest first in after(). */
+  const made: string[] = [];
+  let agent: RunningAgent;
+  let layout: CgroupLayout;
+
+  const api = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${agent.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${agent.token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, json: text ? JSON.parse(text) : null };
+  };
+  const detail = async (name: string): Promise<SandboxDetail> => {
+    const r = await api('GET', `/api/v1/sandboxes/${name}`);
+    assert.equal(r.status, 200, JSON.stringify(r.json));
+    return r.json as SandboxDetail;
+  };
+  const listed = async (name: string): Promise<SandboxSample> => {
+    const r = await api('GET', '/api/v1/sandboxes');
+    assert.equal(r.status, 200);
+    return (r.json as SandboxSample[]).find((s) => s.name === name)!;
+  };
+  /** Where a child group of `path` (relative to the parent) lives: every hierarchy cgcreate would use. */
+  const childDirs = (path: string): string[] =>
+    layout.kind === 'v2' ? [join(layout.unified!, parent, path)] : CHILD_CONTROLLERS.flatMap((c) => (layout.v1[c] ? [join(layout.v1[c]!, parent, path)] : []));
+  const makeDir = (dir: string) => { mkdirSync(dir); made.push(dir); };
+  const removeDir = async (dir: string) => {
+    for (let i = 0; ; i++) {
+      try { rmdirSync(dir); break; } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') break;
+        if (code !== 'EBUSY' || i === 7) throw err;
+        await sleep(10 * 2 ** i); // a just-killed task pins the group for a moment
+      }
+    }
+    made.splice(made.indexOf(dir), 1);
+  };
+  /** Starts a busy loop (our own process) and moves it into `dirs` (each hierarchy) before it starts working. */
+  const startBusyIn = (dirs: string[]) => {
+    const child = spawn('sh', ['-c', 'read _ ; while :; do :; done'], { stdio: ['pipe', 'ignore', 'ignore'] });
+    started.push(child);
+    for (const dir of dirs) writeFileSync(join(dir, 'cgroup.procs'), String(child.pid));
+    child.stdin!.end('go\n');
+    return child;
+  };
+  const stop = async (child: ChildProcess) => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      process.kill(child.pid!, 'SIGKILL');
+      await exited;
+    }
+  };
+
+  before(async () => {
+    await sweepStaleTestParents();
+    registerTestParent(parent);
+    layout = loadLayout('/');
+    agent = await startAgent(
+      { hostRoot: '/', parent, intervalMs: INTERVAL_MS, host: '127.0.0.1', port: 0, stateDir, logLevel: 'error' },
+      createLogger('nested-test', 'error'),
+    );
+  });
+
+  after(async () => {
+    for (const p of started) await stop(p);
+    for (const dir of [...made].sort((a, b) => b.length - a.length)) await removeDir(dir).catch((err) => console.error(`rmdir ${dir}:`, err));
+    await agent?.close();
+    await removeTestParent(parent);
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  test('a child group with a busy process appears in its sandbox within one sample, with its CPU inside the parent total, and goes after rmdir', async (t) => {
+    assert.equal((await api('POST', '/api/v1/sandboxes', { name: 'tenant' })).status, 201);
+    const dirs = childDirs('tenant/worker1');
+    for (const d of dirs) makeDir(d);
+    const busy = startBusyIn(dirs);
+    await sleep(2 * INTERVAL_MS); // one sampling round to see the child, one more for a rate
+    const first = await listed('tenant');
+    assert.deepEqual(first.children?.map((c) => c.name), ['tenant/worker1']);
+
+    await sleep(4 * INTERVAL_MS);
+    const s = await detail('tenant');
+    const child = s.children!.find((c) => c.name === 'tenant/worker1')!;
+    const cores = child.cpu.usageCores!;
+    // One busy loop: about one core (less when the VM is contended), never more than the machine.
+    assert.ok(cores > 0.3 && cores <= availableParallelism() + 0.05, `child usageCores ${cores}`);
+    // The sandbox's counters include the child's (read a moment earlier, so allow 10 %).
+    assert.ok(s.cpu.usageCores! >= cores * 0.9, `parent ${s.cpu.usageCores} vs child ${cores}`);
+    assert.ok(s.memory.usageBytes! >= child.memory.usageBytes!, `memory parent ${s.memory.usageBytes} vs child ${child.memory.usageBytes}`);
+    assert.equal(child.pids, 1);
+    assert.equal(s.pids, 1, 'pids of the sandbox count its child groups');
+    assert.deepEqual(child.children, []);
+    // The process list of the sandbox covers the child, and says where each process is.
+    assert.deepEqual(s.processes.map((p) => [p.pid, p.cgroup]), [[busy.pid, 'tenant/worker1']]);
+    t.diagnostic(`measured: child ${(cores * 100).toFixed(0)} % of a core, sandbox ${(s.cpu.usageCores! * 100).toFixed(0)} %`);
+
+    // Commands stay on sandboxes: a child path is not a sandbox name (refused before any cgroup is touched).
+    const refused = await api('POST', `/api/v1/sandboxes/${encodeURIComponent('tenant/worker1')}/freeze`);
+    assert.deepEqual([refused.status, refused.json.code], [400, 'bad_request']);
+    assert.equal((await detail('tenant')).children![0].freezer, 'thawed');
+
+    await stop(busy);
+    for (const d of dirs) await removeDir(d);
+    await sleep(2 * INTERVAL_MS);
+    assert.deepEqual((await listed('tenant')).children, []);
+    assert.deepEqual((await detail('tenant')).children, []);
+  });
+
+  test('a sandbox pinned to one CPU by its own cpuset group reports cpusetCpus 1 and an effective ceiling of one CPU', async (t) => {
+    if (layout.kind === 'v2' || !layout.v1.cpuset) return t.skip('v1 cpuset hierarchy only');
+    const cpuset = layout.v1.cpuset;
+    const online = availableParallelism();
+    assert.equal((await api('POST', '/api/v1/sandboxes', { name: 'pinned' })).status, 201);
+    // Without a cpuset group of its own, the root's CPUs (all of them) are the ceiling.
+    const unpinned = await detail('pinned');
+    assert.equal(unpinned.cpu.cpusetCpus, online);
+    assert.equal(unpinned.cpu.effectiveLimitPercent, 100);
+
+    const copy = (from: string, to: string, file: string) => writeFileSync(join(to, file), readFileSync(join(from, file), 'utf8').trim() || '\n');
+    const parentDir = join(cpuset, parent);
+    const groupDir = join(parentDir, 'pinned');
+    if (!existsSync(parentDir)) makeDir(parentDir);
+    copy(cpuset, parentDir, 'cpuset.cpus');
+    copy(cpuset, parentDir, 'cpuset.mems');
+    makeDir(groupDir);
+    writeFileSync(join(groupDir, 'cpuset.cpus'), '0');
+    copy(parentDir, groupDir, 'cpuset.mems');
+
+    const s = await detail('pinned');
+    assert.equal(s.cpu.cpusetCpus, 1);
+    assert.equal(s.cpu.effectiveLimitPercent, 100 / online);
+    assert.equal(s.cpu.limitPercent, null);
+    // A CPU quota below one CPU's share wins.
+    assert.equal((await api('PATCH', '/api/v1/sandboxes/pinned', { cpuPercent: 10 })).status, 200);
+    const limited = await detail('pinned');
+    assert.equal(limited.cpu.effectiveLimitPercent, limited.cpu.limitPercent);
+    t.diagnostic(`measured: ${online} online CPUs; pinned to 1 → effectiveLimitPercent ${s.cpu.effectiveLimitPercent}, with 10 % quota ${limited.cpu.effectiveLimitPercent}`);
+    await removeDir(groupDir);
+  });
+});
