@@ -50,7 +50,7 @@ touch "$res/output.log"
 hz=$(sed -n 's/^CONFIG_HZ=//p' "$kdir"/pkg/boot/config-* | head -1); hz=${hz:-250}
 bogo=$(awk -F: '/^bogomips/{gsub(/ /,"",$2); print int($2); exit}' /proc/cpuinfo)
 lpj=$(( ${bogo:-4000} * 500000 / hz ))
-append="console=ttyS0 panic=-1 cgroup_no_v1=all lpj=$lpj quiet loglevel=4 rdinit=/init"
+append="console=ttyS0 panic=-1 cgroup_no_v1=all lpj=$lpj rdinit=/init"
 
 qemu=(qemu-system-x86_64 -machine pc -accel tcg,thread=multi -cpu max -smp 2 -m 2048
   -nodefaults -no-user-config -display none -no-reboot
@@ -93,6 +93,7 @@ fi
 rc=$(cat "$res/exit-code")
 boot=$(sed -n 's/.*guest-init: ready \([0-9.]*\)s.*/\1/p' "$res/console.log" | head -1)
 echo "vm: guest command exited $rc; VM ran ${secs}s in all (guest ready after ${boot:-?}s of guest uptime)" >&2
-[ "$rc" -eq 0 ] || [ "${CGDASH_VM_QUIET_CONSOLE:-0}" = 1 ] || { echo "vm: console log:" >&2; sed 's/^/  /' "$res/console.log" >&2; }
+# A failing command: the end of the kernel's log often says why (OOM kills, hung tasks, oopses).
+[ "$rc" -eq 0 ] || { echo "vm: last 80 lines of the console log:" >&2; tail -n 80 "$res/console.log" | sed 's/^/  /' >&2; }
 cleanup
 exit "$rc"
