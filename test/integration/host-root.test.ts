@@ -217,6 +217,24 @@ for (const spec of SPECS) {
       assert.deepEqual(got, want);
     });
 
+    test('GET /api/v1/sandboxes/bob shows the child groups and the cpuset the tree holds', async () => {
+      const bob = (await api('GET', '/api/v1/sandboxes/bob')).json as SandboxDetail;
+      if (spec.layout === 'v2') {
+        // bob/worker1: core files only (no controllers enabled below bob), frozen with bob, no processes.
+        assert.deepEqual(bob.children!.map((c) => [c.name, c.pids, c.freezer, c.cpu.limitPercent, c.memory.usageBytes, c.children]), [['bob/worker1', 0, 'frozen', null, null, []]]);
+        // Only the root has cpuset.cpus.effective (0-3): every group may use all 4 CPUs; the ceiling is the quota.
+        assert.equal(bob.cpu.cpusetCpus, 4);
+        assert.equal(bob.cpu.effectiveLimitPercent, bob.cpu.limitPercent);
+        assert.equal(bob.children![0].cpu.effectiveLimitPercent, bob.cpu.limitPercent, 'a child is capped by its sandbox');
+      } else {
+        // The capture has no child groups and no cpuset hierarchy.
+        assert.deepEqual(bob.children, []);
+        assert.equal(bob.cpu.cpusetCpus, null);
+        assert.equal(bob.cpu.effectiveLimitPercent, bob.cpu.limitPercent);
+      }
+      assert.deepEqual(bob.processes.map((p) => p.cgroup), ['bob']);
+    });
+
     test('GET /api/v1/sandboxes/bob lists the captured process with user and command from the tree', async () => {
       const r = await api('GET', '/api/v1/sandboxes/bob');
       assert.equal(r.status, 200, JSON.stringify(r.json));

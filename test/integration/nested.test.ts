@@ -106,7 +106,7 @@ describe('nested sandboxes and the cpuset ceiling through the agent on real cgro
     rmSync(stateDir, { recursive: true, force: true });
   });
 
-  test('a child group with a busy process appears in its sandbox within one sample, with its CPU inside the parent total, and goes after rmdir', async (t) => {
+  test('a child group with a busy process appears in its sandbox within one sample, with its CPU inside the parent total; kill reaches it; it goes after rmdir', async (t) => {
     assert.equal((await api('POST', '/api/v1/sandboxes', { name: 'tenant' })).status, 201);
     const dirs = childDirs('tenant/worker1');
     for (const d of dirs) makeDir(d);
@@ -136,7 +136,14 @@ describe('nested sandboxes and the cpuset ceiling through the agent on real cgro
     assert.deepEqual([refused.status, refused.json.code], [400, 'bad_request']);
     assert.equal((await detail('tenant')).children![0].freezer, 'thawed');
 
-    await stop(busy);
+    // DELETE is refused at once while a child group exists; kill ends the child's processes too.
+    const del = await api('DELETE', '/api/v1/sandboxes/tenant');
+    assert.equal(del.status, 409);
+    assert.match(del.json.error, /child groups .*tenant\/worker1/);
+    const exited = new Promise((r) => busy.once('exit', r));
+    assert.deepEqual(await api('POST', '/api/v1/sandboxes/tenant/kill'), { status: 200, json: { killed: 1 } });
+    await exited;
+    assert.equal(busy.signalCode, 'SIGKILL');
     for (const d of dirs) await removeDir(d);
     await sleep(2 * INTERVAL_MS);
     assert.deepEqual((await listed('tenant')).children, []);

@@ -111,7 +111,7 @@ export interface CgroupDriver {
   /** Freezes and waits (bounded) until the kernel reports frozen; returns the state read back. */
   freeze(name: string): Promise<FreezerState>;
   thaw(name: string): Promise<FreezerState>;
-  /** Kills every process; resolves when cgroup.procs is empty. Returns how many PIDs were signalled. */
+  /** Kills every process, child groups' included; resolves when cgroup.procs is empty. Returns how many PIDs were signalled. */
   kill(name: string): Promise<number>;
   create(name: string): Promise<void>;
   /** Removes an empty sandbox (EBUSY while it has processes is reported, after a bounded retry). */

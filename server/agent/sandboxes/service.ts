@@ -48,12 +48,17 @@ export class SandboxService {
     return this.sampler.sampleNow(cmd.name);
   }
 
-  /** Removes an empty sandbox; one with processes is refused at once (no rmdir retries) with how many it has. */
+  /** Removes an empty sandbox; one with processes or child groups is refused at once (no rmdir retries), saying which. */
   remove(name: string): Promise<void> {
     return this.onSandbox(name, async () => {
       const pids = await this.driver.listPids(name);
       if (pids.length > 0) {
         throw new SandboxConflictError(`Sandbox "${name}" still has ${pids.length} process${pids.length === 1 ? '' : 'es'}; kill them first.`);
+      }
+      // rmdir would fail with EBUSY after its retries; say why at once. cgdash does not remove groups it did not make.
+      const children = await this.driver.listChildren(name);
+      if (children.length > 0) {
+        throw new SandboxConflictError(`Sandbox "${name}" has child groups made by another tool (${children.slice(0, 3).join(', ')}${children.length > 3 ? ', …' : ''}); remove them first.`);
       }
       await this.driver.remove(name);
     });

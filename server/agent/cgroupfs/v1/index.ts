@@ -154,8 +154,11 @@ class V1Driver implements CgroupDriver {
     topLevel(name);
     const primary = this.requireDir(name);
     const freezerDir = this.dirIfPresent('freezer', name);
+    // v1 has no cgroup.kill: the processes of the sandbox's child groups are listed here too, so that
+    // kill ends the whole tenant as v2's cgroup.kill does (freezing the sandbox freezes its children).
+    const childDirs = (await this.listChildren(name)).map((p) => this.primaryDir(p)).filter((d): d is string => d !== null);
     return killUntilEmpty({
-      listPids: () => readProcs(primary),
+      listPids: () => [...readProcs(primary), ...childDirs.flatMap(readProcsIfPresent)],
       freeze: freezerDir === null ? null : () => freezeGroup(freezerDir),
       thaw: freezerDir === null ? null : () => thawGroup(freezerDir),
     });
@@ -242,6 +245,16 @@ class V1Driver implements CgroupDriver {
     if (dir !== null) return dir;
     this.requireDir(name);
     throw new KernelRefusedError(`The ${controller} controller is not available for sandbox "${name}" (not mounted, or the group was made without it).`);
+  }
+}
+
+/** cgroup.procs of a child group, or [] when it was removed meanwhile (expected race while killing). */
+function readProcsIfPresent(dir: string): number[] {
+  try {
+    return readProcs(dir);
+  } catch (err) {
+    if (err instanceof CgroupFileError && (err.errno === 'ENOENT' || err.errno === 'ENODEV')) return [];
+    throw err;
   }
 }
 
