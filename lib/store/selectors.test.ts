@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { HostSample, SandboxSample } from '@/lib/protocol';
 import { createDashboardStore } from './create-dashboard-store';
-import { selectSparkScale } from './selectors';
+import { ioBytesPerSec, selectSortedNames, selectSparkScale } from './selectors';
 
 const host: HostSample = {
   hostname: 'h', layout: 'v2', cpuCount: 4, perCpuPercent: [1, 2, 3, 4], cpuPercent: 2.5,
@@ -51,5 +51,28 @@ describe('selectSparkScale()', () => {
     const s = storeWith(['burst'], 100, (_n, i) => (i === 10 ? 90 : 3));
     assert.equal(selectSparkScale(s, 60), 5);
     assert.equal(selectSparkScale(s, 100), 100);
+  });
+});
+
+describe('selectSortedNames() by block I/O', () => {
+  function withIo(name: string, read: number | null, write: number | null): SandboxSample {
+    const s = sample(name, 1000, 1);
+    s.io = { readBytesPerSec: read, writeBytesPerSec: write, readOpsPerSec: null, writeOpsPerSec: null, devices: read === null && write === null ? null : {} };
+    return s;
+  }
+
+  it('ioBytesPerSec() adds read and write, and is -1 only when both are unknown', () => {
+    assert.equal(ioBytesPerSec(withIo('a', 100, 50)), 150);
+    assert.equal(ioBytesPerSec(withIo('a', null, 50)), 50);
+    assert.equal(ioBytesPerSec(withIo('a', 0, 0)), 0);
+    assert.equal(ioBytesPerSec(withIo('a', null, null)), -1);
+  });
+
+  it('selectSortedNames() puts the heaviest reader+writer first, idle groups before unaccounted ones', () => {
+    const store = createDashboardStore();
+    const sandboxes = [withIo('idle', 0, 0), withIo('reader', 5e6, 0), withIo('none', null, null), withIo('writer', 0, 9e6)];
+    store.getState().ingest({ t: 1000, intervalMs: 1000, host, sandboxes }, 1000);
+    assert.deepEqual(selectSortedNames(store.getState(), { key: 'io', dir: 'desc' }), ['writer', 'reader', 'idle', 'none']);
+    assert.deepEqual(selectSortedNames(store.getState(), { key: 'io', dir: 'asc' }), ['none', 'idle', 'reader', 'writer']);
   });
 });

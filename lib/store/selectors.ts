@@ -19,10 +19,17 @@ export function selectLiveness(s: DashboardState, nowMs: number): Liveness {
   return nowMs - s.lastBatchReceivedAt > STALE_INTERVALS * s.intervalMs ? 'stale' : 'live';
 }
 
-export type SortKey = 'name' | 'cpu' | 'memory';
+export type SortKey = 'name' | 'cpu' | 'memory' | 'io';
 export interface SortSpec { key: SortKey; dir: 'asc' | 'desc' }
 
+/** Block I/O read + write, bytes/s; -1 when both are unknown (sorts below a group doing 0 B/s). */
+export function ioBytesPerSec(s: SandboxSample): number {
+  const { readBytesPerSec: r, writeBytesPerSec: w } = s.io;
+  return r === null && w === null ? -1 : (r ?? 0) + (w ?? 0);
+}
+
 function sortValue(s: SandboxSample, key: SortKey): number {
+  if (key === 'io') return ioBytesPerSec(s);
   return key === 'cpu' ? (s.cpu.usagePercent ?? -1) : (s.memory.usageBytes ?? -1);
 }
 

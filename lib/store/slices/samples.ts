@@ -13,8 +13,21 @@ export interface SeriesPoint {
   t: number;
   /** % of the whole machine, 0–100. */
   cpuPercent: number | null;
+  /** CPU in user mode, % of the whole machine (stacked under systemPercent in the CPU chart). */
+  cpuUserPercent: number | null;
+  /** CPU in kernel mode, % of the whole machine. */
+  cpuSystemPercent: number | null;
   usageBytes: number | null;
   workingSetBytes: number | null;
+  /** Block I/O read rate, bytes/s (all devices). */
+  ioReadBytesPerSec: number | null;
+  /** Block I/O write rate, bytes/s (all devices). */
+  ioWriteBytesPerSec: number | null;
+}
+
+/** Every value field of a point null: the gap marker inserted where samples stopped. */
+export function gapPoint(t: number): SeriesPoint {
+  return { t, cpuPercent: null, cpuUserPercent: null, cpuSystemPercent: null, usageBytes: null, workingSetBytes: null, ioReadBytesPerSec: null, ioWriteBytesPerSec: null };
 }
 
 /** Per-sandbox point series, keyed by sandbox name. */
@@ -40,8 +53,18 @@ export interface SamplesSlice {
   setDetailError: (name: string, error: ProtocolError | null) => void;
 }
 
-function pointOf(s: SandboxSample): SeriesPoint {
-  return { t: s.t, cpuPercent: s.cpu.usagePercent, usageBytes: s.memory.usageBytes, workingSetBytes: s.memory.workingSetBytes };
+/** The chart values of one sample (null stays null: a gap, never a 0). */
+export function pointOf(s: SandboxSample): SeriesPoint {
+  return {
+    t: s.t,
+    cpuPercent: s.cpu.usagePercent,
+    cpuUserPercent: s.cpu.userPercent,
+    cpuSystemPercent: s.cpu.systemPercent,
+    usageBytes: s.memory.usageBytes,
+    workingSetBytes: s.memory.workingSetBytes,
+    ioReadBytesPerSec: s.io.readBytesPerSec,
+    ioWriteBytesPerSec: s.io.writeBytesPerSec,
+  };
 }
 
 /**
@@ -60,7 +83,7 @@ export function appendBatch(series: SeriesByName, batch: OverviewBatch, windowPo
     }
     const added: SeriesPoint[] = [];
     if (last && sample.t - last.t > STALE_INTERVALS * batch.intervalMs) {
-      added.push({ t: last.t + batch.intervalMs, cpuPercent: null, usageBytes: null, workingSetBytes: null });
+      added.push(gapPoint(last.t + batch.intervalMs));
     }
     added.push(pointOf(sample));
     const joined = prev.concat(added);
