@@ -13,14 +13,14 @@ export interface SandboxTableProps {
  * A sortable column header. The button fills the whole cell (the padding lives on the button, not the
  * th), so a click anywhere in the cell sorts; aria-sort stays on the th.
  */
-function SortHeader({ label, k, sort, onSort, align = 'left' }: { label: string; k: SortKey; sort: SortSpec; onSort: (k: SortKey) => void; align?: 'left' | 'right' }) {
+function SortHeader({ label, k, sort, onSort, align = 'left', title }: { label: string; k: SortKey; sort: SortSpec; onSort: (k: SortKey) => void; align?: 'left' | 'right'; title?: string }) {
   const active = sort.key === k;
   return (
-    <th scope="col" aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'} className="p-0">
+    <th scope="col" aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'} className="p-0" title={title}>
       <button
         type="button"
         onClick={() => onSort(k)}
-        className={`block w-full px-2 py-1 uppercase tracking-wide hover:bg-panel-2 hover:text-fg ${align === 'right' ? 'text-right' : 'text-left'} ${active ? 'text-cpu' : ''}`}
+        className={`block w-full px-1.5 py-1 lg:px-2 uppercase tracking-wide hover:bg-panel-2 hover:text-fg ${align === 'right' ? 'text-right' : 'text-left'} ${active ? 'text-cpu' : ''}`}
       >
         {label}
         <span aria-hidden="true">{active ? (sort.dir === 'asc' ? ' ▲' : ' ▼') : ''}</span>
@@ -31,16 +31,16 @@ function SortHeader({ label, k, sort, onSort, align = 'left' }: { label: string;
 
 function Th({ children, align = 'left', title }: { children: ReactNode; align?: 'left' | 'right'; title?: string }) {
   return (
-    <th scope="col" title={title} className={`px-2 py-1 font-normal uppercase tracking-wide ${align === 'right' ? 'text-right' : 'text-left'}`}>
+    <th scope="col" title={title} className={`px-1.5 py-1 lg:px-2 font-normal uppercase tracking-wide ${align === 'right' ? 'text-right' : 'text-left'}`}>
       {children}
     </th>
   );
 }
 
-/** The overview table frame: sortable headers (name, CPU, memory) and one row per sandbox as children. */
+/** The overview table frame: sortable headers (name, CPU, memory, IO) and one row per sandbox as children. */
 export function SandboxTable({ sort, onSort, sparkMax, children }: SandboxTableProps) {
   return (
-    <table className="w-full border-collapse" aria-label="Sandboxes">
+    <table className="w-full border-collapse text-[12px] lg:text-[12.5px]" aria-label="Sandboxes">
       <thead className="sticky top-0 z-10 bg-cpu/15 text-left text-[11.5px] text-muted">
         <tr className="border-b border-line">
           <SortHeader label="Name" k="name" sort={sort} onSort={onSort} />
@@ -49,6 +49,7 @@ export function SandboxTable({ sort, onSort, sparkMax, children }: SandboxTableP
           <Th align="right" title="CPU in use, cores">Cores</Th>
           <SortHeader label="Memory / limit" k="memory" sort={sort} onSort={onSort} />
           <Th align="right" title="Usage minus inactive file cache">Working set</Th>
+          <SortHeader label="IO r/w" k="io" sort={sort} onSort={onSort} align="right" title="Block I/O over the last interval: read / write bytes per second (K, M, G = KiB, MiB, GiB)" />
           <Th align="right">Pids</Th>
           <Th>State</Th>
           <Th title={`CPU % of machine over the last minute; every row on the same scale, 0–${sparkMax}%`}>

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { errorDetailSuffix, formatStartTime } from './format';
+import { errorDetailSuffix, formatByteRate, formatByteRateShort, formatCount, formatOpsRate, formatSeconds, formatStartTime } from './format';
 
 describe('errorDetailSuffix()', () => {
   it('errorDetailSuffix() is empty when the message already names the errno', () => {
@@ -34,4 +34,55 @@ describe('formatStartTime()', () => {
   for (const [what, start, want] of cases) {
     it(`formatStartTime() gives ${JSON.stringify(want)} for ${what}`, () => assert.equal(formatStartTime(start, now), want));
   }
+});
+
+describe('formatByteRate()', () => {
+  const cases: Array<[number | null, string]> = [
+    [null, '—'],
+    [0, '0 B/s'],
+    [812.6, '813 B/s'],
+    [1536, '1.5 KiB/s'],
+    [5 * 1024 * 1024, '5.0 MiB/s'],
+  ];
+  for (const [v, want] of cases) it(`formatByteRate(${v}) is "${want}"`, () => assert.equal(formatByteRate(v), want));
+});
+
+describe('formatOpsRate()', () => {
+  const cases: Array<[number | null, string]> = [[null, '—'], [0, '0/s'], [2.46, '2.5/s'], [340.4, '340/s']];
+  for (const [v, want] of cases) it(`formatOpsRate(${v}) is "${want}"`, () => assert.equal(formatOpsRate(v), want));
+});
+
+describe('formatCount()', () => {
+  it('formatCount() groups thousands and shows null as a dash, never 0', () => {
+    assert.equal(formatCount(1234567), '1,234,567');
+    assert.equal(formatCount(0), '0');
+    assert.equal(formatCount(null), '—');
+  });
+});
+
+describe('formatSeconds()', () => {
+  const cases: Array<[number | null, string]> = [
+    [null, '—'],
+    [0, '0.00 s'],
+    [0.421, '0.42 s'],
+    [59.94, '59.9 s'],
+    [125.2, '2m 05s'],
+    [3 * 3600 + 7 * 60 + 12, '3h 07m'],
+  ];
+  for (const [v, want] of cases) it(`formatSeconds(${v}) is "${want}"`, () => assert.equal(formatSeconds(v), want));
+});
+
+describe('formatByteRateShort()', () => {
+  const cases: Array<[number | null, string]> = [
+    [null, '—'],
+    [0, '0'],
+    [812.4, '812B'],
+    [1023.7, '1.0K'],
+    [12.5 * 1024, '12.5K'],
+    [512 * 1024, '512K'],
+    [1023.99 * 1024, '1.0M'],
+    [1.23 * 2 ** 20, '1.2M'],
+    [3 * 2 ** 30, '3.0G'],
+  ];
+  for (const [v, want] of cases) it(`formatByteRateShort(${v}) is "${want}"`, () => assert.equal(formatByteRateShort(v), want));
 });
