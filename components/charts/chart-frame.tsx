@@ -12,16 +12,42 @@ export function LegendItem({ color, label, dashed = false }: { color: string; la
   );
 }
 
-/** Titled panel around a chart, with a legend and the current value on the right. */
-export function ChartFrame({ title, legend, value, testId, children }: { title: string; legend: ReactNode; value?: ReactNode; testId: string; children: ReactNode }) {
+export interface ChartFrameProps {
+  title: string;
+  legend: ReactNode;
+  value?: ReactNode;
+  testId: string;
+  /**
+   * The chart. With `chartHeight` it must fill its box (height 100%): the box is at least chartHeight
+   * px tall and grows with the frame (e.g. to match a taller neighbour in the same grid row).
+   */
+  children: ReactNode;
+  chartHeight?: number;
+  /** Numbers shown under the chart (details that have no time series), inside the same frame. */
+  footer?: ReactNode;
+}
+
+/**
+ * Titled panel around a chart: title and current value on the first caption line, the legend on the
+ * second (so side-by-side charts keep the same caption height), optional details below the chart.
+ * The value stays last in the caption's text (the legend is moved down with CSS order only).
+ */
+export function ChartFrame({ title, legend, value, testId, children, chartHeight, footer }: ChartFrameProps) {
   return (
-    <figure className="border border-line bg-panel" data-testid={testId}>
-      <figcaption className="flex flex-wrap items-center gap-x-4 gap-y-1 border-b border-line px-2 py-1">
-        <span className="font-bold text-fg">{title}</span>
-        <span className="flex gap-3 text-[11px] text-muted">{legend}</span>
-        {value !== undefined && <span className="ml-auto">{value}</span>}
+    <figure className="flex min-w-0 flex-col border border-line bg-panel" data-testid={testId}>
+      <figcaption className="flex flex-wrap items-baseline gap-x-4 border-b border-line px-2 pt-1 pb-0.5">
+        <span className="order-1 font-bold text-fg">{title}</span>
+        <span className="order-3 flex basis-full flex-wrap gap-x-3 text-[11px] leading-4 text-muted">{legend}</span>
+        {value !== undefined && <span className="order-2 ml-auto whitespace-nowrap">{value}</span>}
       </figcaption>
-      <div className="px-1 pt-2">{children}</div>
+      {chartHeight === undefined ? (
+        <div className="px-1 pt-2">{children}</div>
+      ) : (
+        <div className="relative flex-1" style={{ minHeight: chartHeight + 8 }}>
+          <div className="absolute inset-0 px-1 pt-2">{children}</div>
+        </div>
+      )}
+      {footer !== undefined && <div className="border-t border-line/70 px-2 py-1.5">{footer}</div>}
     </figure>
   );
 }
@@ -57,6 +83,22 @@ const BYTE_STEPS = Array.from({ length: 40 }, (_, i) => 2 ** i * MiB);
 export function byteTicks(peak: number): { max: number; ticks: number[] } {
   const step = BYTE_STEPS.find((s) => peak / s <= 5) ?? BYTE_STEPS[BYTE_STEPS.length - 1];
   const max = Math.max(step, Math.ceil(peak / step) * step);
+  const ticks: number[] = [];
+  for (let t = 0; t <= max; t += step) ticks.push(t);
+  return { max, ticks };
+}
+
+/** Power-of-two byte-rate steps from 1 B/s, so rate ticks read 256 B/s, 512 KiB/s, 2 MiB/s… */
+const RATE_STEPS = Array.from({ length: 44 }, (_, i) => 2 ** i);
+
+/**
+ * Upper bound and ticks (≤ 5) for a bytes/s axis that must show `peak`. The axis is never shorter
+ * than 1 KiB/s, so an idle group draws a flat line at the bottom rather than noise blown up to full height.
+ */
+export function rateTicks(peak: number): { max: number; ticks: number[] } {
+  const top = Math.max(1024, Number.isFinite(peak) ? peak : 0);
+  const step = RATE_STEPS.find((s) => top / s <= 4) ?? RATE_STEPS[RATE_STEPS.length - 1];
+  const max = Math.ceil(top / step) * step;
   const ticks: number[] = [];
   for (let t = 0; t <= max; t += step) ticks.push(t);
   return { max, ticks };

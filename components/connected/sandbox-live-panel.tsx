@@ -7,6 +7,9 @@ import { STALE_INTERVALS, WINDOW_POINTS, type SeriesPoint } from '@/lib/store/sl
 import { formatClock } from '@/components/ui/format';
 import { CpuChart } from '@/components/charts/cpu-chart';
 import { MemoryChart } from '@/components/charts/memory-chart';
+import { IoChart } from '@/components/charts/io-chart';
+import { CpuDetails, IoDetails, MemoryBreakdown } from '@/components/sandbox/metric-details';
+import { PressurePanel } from '@/components/sandbox/pressure-panel';
 import { ProcessTable } from '@/components/sandbox/process-table';
 import { SandboxSummary } from '@/components/sandbox/sandbox-summary';
 import { useDashboard, useDashboardWiring } from '@/components/providers/dashboard-providers';
@@ -15,7 +18,10 @@ import { StaleVeil } from './stale-veil';
 
 const NO_POINTS: SeriesPoint[] = [];
 
-/** Charts, controls and processes of one sandbox; subscribes to its detail stream while mounted. */
+/**
+ * Charts (CPU, memory, block I/O), pressure, controls and processes of one sandbox; subscribes to its
+ * detail stream while mounted.
+ */
 export function SandboxLivePanel({ name }: { name: string }) {
   const { store, socket } = useDashboardWiring();
   useEffect(() => (socket ? watchSandbox(socket, store, name) : undefined), [socket, store, name]);
@@ -26,6 +32,7 @@ export function SandboxLivePanel({ name }: { name: string }) {
   const detailError = useDashboard((s) => s.detailErrors[name] ?? null);
   const hasOverview = useDashboard((s) => s.host !== null);
   const cpuCount = useDashboard((s) => s.host?.cpuCount ?? null);
+  const hostMemBytes = useDashboard((s) => s.host?.memTotalBytes ?? null);
   const points = useDashboard((s) => s.series[name] ?? NO_POINTS);
   const intervalMs = useDashboard((s) => s.intervalMs);
   const connected = useDashboard((s) => s.socketState === 'connected');
@@ -73,9 +80,29 @@ export function SandboxLivePanel({ name }: { name: string }) {
       </div>
       <div className="grid gap-3 xl:grid-cols-[minmax(0,1fr)_24rem]">
         <StaleVeil>
-          <div className="grid min-w-0 content-start gap-3">
-            <CpuChart points={points} limitPercent={sample.cpu.limitPercent} nowMs={nowMs} windowMs={windowMs} />
-            <MemoryChart points={points} limitBytes={sample.memory.limitBytes} nowMs={nowMs} windowMs={windowMs} />
+          {/* Two columns as soon as the charts' own box is 48rem wide (below xl the controls move under them). */}
+          <div className="@container">
+            <div className="grid min-w-0 content-start gap-3 @3xl:grid-cols-2">
+              <CpuChart
+                points={points}
+                limitPercent={sample.cpu.limitPercent}
+                nowMs={nowMs}
+                windowMs={windowMs}
+                height={150}
+                footer={<CpuDetails cpu={sample.cpu} />}
+              />
+              <MemoryChart
+                points={points}
+                limitBytes={sample.memory.limitBytes}
+                softLimitBytes={sample.memory.softLimitBytes}
+                nowMs={nowMs}
+                windowMs={windowMs}
+                height={150}
+                footer={<MemoryBreakdown memory={sample.memory} hostMemBytes={hostMemBytes} />}
+              />
+              <IoChart points={points} accounted={sample.io.devices !== null} nowMs={nowMs} windowMs={windowMs} footer={<IoDetails io={sample.io} />} />
+              <PressurePanel pressure={sample.pressure} />
+            </div>
           </div>
         </StaleVeil>
         <div className="min-w-0">

@@ -6,7 +6,7 @@ import { StateBadges } from './state-badges';
 
 function Stat({ label, children, title }: { label: string; children: ReactNode; title?: string }) {
   return (
-    <div className="min-w-24" title={title}>
+    <div className="min-w-20" title={title}>
       <div className="text-[10.5px] uppercase tracking-wide text-dim">{label}</div>
       <div className="text-[14px] text-fg">{children}</div>
     </div>
@@ -16,8 +16,9 @@ function Stat({ label, children, title }: { label: string; children: ReactNode; 
 /** The numbers line under a sandbox's name: what it costs the box right now. */
 export function SandboxSummary({ sample }: { sample: SandboxSample }) {
   const { cpu, memory } = sample;
+  const nearPidsLimit = sample.threads !== null && sample.pidsLimit !== null && sample.pidsLimit > 0 && sample.threads >= 0.9 * sample.pidsLimit;
   return (
-    <div className="flex flex-wrap items-end gap-x-6 gap-y-2">
+    <div className="flex flex-wrap items-end gap-x-5 gap-y-2">
       <Stat label="CPU of machine">
         <span className="text-cpu">{formatPct(cpu.usagePercent)}</span>
         <span className="text-muted"> / {cpu.limitPercent === null ? '∞' : formatPct(cpu.limitPercent)}</span>
@@ -36,7 +37,13 @@ export function SandboxSummary({ sample }: { sample: SandboxSample }) {
       <Stat label="OOM kills">
         <span className={memory.oomKills ? 'text-danger' : ''}>{memory.oomKills ?? '—'}</span>
       </Stat>
-      <Stat label="Pids">{sample.pids ?? '—'}</Stat>
+      <Stat label="Pids" title="Processes (thread-group leaders) in cgroup.procs">
+        {sample.pids ?? '—'}
+      </Stat>
+      <Stat label="Threads / max" title="Threads in the group against pids.max (pids.max limits threads, not processes); ∞ = no limit or no pids controller">
+        <span className={nearPidsLimit ? 'text-danger' : ''}>{sample.threads ?? '—'}</span>
+        <span className="text-muted"> / {sample.pidsLimit === null ? '∞' : sample.pidsLimit}</span>
+      </Stat>
       <div className="pb-0.5">
         <StateBadges sample={sample} />
       </div>
