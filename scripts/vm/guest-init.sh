@@ -23,6 +23,8 @@ for m in /modules/*.ko; do
 done
 opts=trans=virtio,version=9p2000.L,msize=262144
 mount -t 9p -o "$opts,ro,cache=loose" hostroot $R || fatal "mount 9p hostroot (read-only host root)"
+# A second view of the host root, not covered by the guest's own mounts below (its /tmp, /run, /dev).
+mkdir -p /host && mount --bind $R /host || fatal "bind the host root at /host"
 mount -t tmpfs -o mode=755 tmpfs $R/run || fatal "mount tmpfs $R/run"
 mkdir -p $R/run/cgdash-vm
 mount -t 9p -o "$opts,cache=none" results $R/run/cgdash-vm || fatal "mount 9p results"
@@ -35,6 +37,15 @@ mount -t devpts devpts $R/dev/pts || fatal "mount devpts"
 mount -t tmpfs -o mode=1777 tmpfs $R/dev/shm || fatal "mount /dev/shm"
 mount -t tmpfs -o mode=1777 tmpfs $R/tmp || fatal "mount /tmp"
 mkdir -p $R/tmp/home
+# Host directories that the guest's tmpfs mounts would hide (a checkout under /tmp, say): run.sh
+# lists them in `binds`; each is bound, read-only like the rest of the host, at the same path.
+if [ -f $R/run/cgdash-vm/binds ]; then
+  while read -r p; do
+    [ -n "$p" ] || continue
+    [ -d "/host$p" ] || fatal "host directory $p (from binds) is not visible over 9p"
+    mkdir -p "$R$p" && mount --bind "/host$p" "$R$p" || fatal "bind $p"
+  done < $R/run/cgdash-vm/binds
+fi
 ip link set lo up || fatal "ip link set lo up"
 hostname cgdash-v2-vm
 say "ready $(cut -d' ' -f1 /proc/uptime)s; cgroup.controllers: $(cat $R/sys/fs/cgroup/cgroup.controllers)"

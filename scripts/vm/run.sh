@@ -34,7 +34,14 @@ if [ -n "${CGDASH_VM_RESULTS:-}" ]; then
 else
   res=$(mktemp -d /tmp/cgdash-vm.XXXXXX); keep=0
 fi
-rm -f "$res"/{cmd.sh,output.log,exit-code,init-failed,console.log}
+rm -f "$res"/{cmd.sh,binds,output.log,exit-code,init-failed,console.log}
+
+# The guest mounts its own tmpfs on /tmp, /run and /dev/shm; a working directory under one of them
+# (CI may clone into /tmp) is bound back from the host so the command still finds it.
+cwd=$(cd "$cwd" && pwd -P)
+case "$cwd/" in
+  /tmp/*|/run/*|/dev/shm/*) echo "$cwd" > "$res/binds" ;;
+esac
 
 # The command file the guest's init runs (with /bin/sh, chrooted into the host's root).
 {
