@@ -59,7 +59,7 @@ bogo=$(awk -F: '/^bogomips/{gsub(/ /,"",$2); print int($2); exit}' /proc/cpuinfo
 lpj=$(( ${bogo:-4000} * 500000 / hz ))
 append="console=ttyS0 panic=-1 cgroup_no_v1=all lpj=$lpj rdinit=/init"
 
-qemu=(qemu-system-x86_64 -machine pc -accel tcg,thread=multi -cpu max -smp 2 -m 2048
+qemu=(qemu-system-x86_64 -machine pc -accel tcg,thread=multi -cpu "${CGDASH_VM_CPU:-max}" -smp 2 -m 2048
   -nodefaults -no-user-config -display none -no-reboot
   -serial "file:$res/console.log"
   -kernel "$kernel" -initrd "$initrd" -append "$append"

@@ -20,8 +20,14 @@ import type { OverviewBatch } from '../../lib/protocol';
 import { isV2, kernelCpuQuotaUsec, kernelFrozen, kernelMemoryLimit, kernelMemoryUsage, kernelOomKills, kernelProcs, sandboxDirs } from '../helpers/kernel-files';
 import { registerTestParent, removeTestParent, sweepStaleTestParents } from '../helpers/test-parent';
 
+/**
+ * Upper bound for one event or ack. Generous: answers take milliseconds here, but the v2 lane runs
+ * this file under an emulated CPU (scripts/vm/), where a busy host can stretch them to seconds.
+ */
+const WAIT_MS = 20_000;
+
 /** Resolves with the first `event` from `sock`, or rejects after `ms` (a hung wait must not skip cleanup). */
-function nextEvent<T>(sock: { once(ev: string, fn: (v: T) => void): unknown }, event: string, ms = 5000): Promise<T> {
+function nextEvent<T>(sock: { once(ev: string, fn: (v: T) => void): unknown }, event: string, ms = WAIT_MS): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no ${event} within ${ms} ms`)), ms);
     sock.once(event, (v: T) => { clearTimeout(timer); resolve(v); });
@@ -206,25 +212,25 @@ describe('agent over HTTP and socket.io on real cgroups', { skip }, () => {
       const batch = await nextEvent<OverviewBatch>(sock, 'samples:overview');
       assert.ok(batch.host.cpuCount >= 1);
       assert.equal(batch.host.layout, layout.kind);
-      const badAck = await sock.timeout(5000).emitWithAck('sandbox:setCpuLimit', { name: '../x', percent: 5 });
+      const badAck = await sock.timeout(WAIT_MS).emitWithAck('sandbox:setCpuLimit', { name: '../x', percent: 5 });
       assert.equal(badAck.ok, false);
       assert.equal(badAck.error.code, 'bad_request');
-      const created = await sock.timeout(5000).emitWithAck('sandbox:create', { name: 'sock1' });
+      const created = await sock.timeout(WAIT_MS).emitWithAck('sandbox:create', { name: 'sock1' });
       assert.equal(created.ok, true, JSON.stringify(created));
-      const set = await sock.timeout(5000).emitWithAck('sandbox:setCpuLimit', { name: 'sock1', percent: 25 });
+      const set = await sock.timeout(WAIT_MS).emitWithAck('sandbox:setCpuLimit', { name: 'sock1', percent: 25 });
       assert.equal(set.ok, true);
       assert.ok(Math.abs(set.data.cpu.limitPercent - 25) < 0.01);
-      const mem = await sock.timeout(5000).emitWithAck('sandbox:setMemoryLimit', { name: 'sock1', bytes: '64M' });
+      const mem = await sock.timeout(WAIT_MS).emitWithAck('sandbox:setMemoryLimit', { name: 'sock1', bytes: '64M' });
       assert.equal(mem.data.memory.limitBytes, 64 * 1024 * 1024);
-      const sub = await sock.timeout(5000).emitWithAck('subscribe:sandbox', { name: 'sock1' });
+      const sub = await sock.timeout(WAIT_MS).emitWithAck('subscribe:sandbox', { name: 'sock1' });
       assert.equal(sub.ok, true);
       assert.deepEqual(sub.data.processes, []);
       const detail = await nextEvent<{ name: string }>(sock, 'samples:sandbox');
       assert.equal(detail.name, 'sock1');
       // An unsubscribe sent while the subscribe is still reading its snapshot wins: no more details.
       const [resub, unsub] = await Promise.all([
-        sock.timeout(5000).emitWithAck('subscribe:sandbox', { name: 'sock1' }),
-        sock.timeout(5000).emitWithAck('unsubscribe:sandbox', { name: 'sock1' }),
+        sock.timeout(WAIT_MS).emitWithAck('subscribe:sandbox', { name: 'sock1' }),
+        sock.timeout(WAIT_MS).emitWithAck('unsubscribe:sandbox', { name: 'sock1' }),
       ]);
       assert.equal(resub.ok && unsub.ok, true);
       await new Promise((r) => setTimeout(r, 300)); // a detail already in flight may still land
@@ -232,9 +238,9 @@ describe('agent over HTTP and socket.io on real cgroups', { skip }, () => {
       sock.on('samples:sandbox', () => late++);
       await new Promise((r) => setTimeout(r, 800));
       assert.equal(late, 0, 'details kept coming after unsubscribe');
-      const missing = await sock.timeout(5000).emitWithAck('sandbox:freeze', { name: 'ghost' });
+      const missing = await sock.timeout(WAIT_MS).emitWithAck('sandbox:freeze', { name: 'ghost' });
       assert.equal(missing.error.code, 'not_found');
-      assert.equal((await sock.timeout(5000).emitWithAck('sandbox:remove', { name: 'sock1' })).ok, true);
+      assert.equal((await sock.timeout(WAIT_MS).emitWithAck('sandbox:remove', { name: 'sock1' })).ok, true);
     } finally {
       sock.close();
     }
