@@ -1,11 +1,11 @@
 import type { ReactNode } from 'react';
 
-/** Legend entry: a short coloured line (dashed for limits) and a label. */
-export function LegendItem({ color, label, dashed = false }: { color: string; label: string; dashed?: boolean }) {
+/** Legend entry: a short coloured line (dashed for limits; a string is its own dash pattern) and a label. */
+export function LegendItem({ color, label, dashed = false }: { color: string; label: string; dashed?: boolean | string }) {
   return (
     <span className="inline-flex items-center gap-1.5">
       <svg width="16" height="6" aria-hidden="true">
-        <line x1="0" x2="16" y1="3" y2="3" stroke={color} strokeWidth="2" strokeDasharray={dashed ? '4 3' : undefined} />
+        <line x1="0" x2="16" y1="3" y2="3" stroke={color} strokeWidth="2" strokeDasharray={typeof dashed === 'string' ? dashed : dashed ? '4 3' : undefined} />
       </svg>
       {label}
     </span>

@@ -10,6 +10,8 @@ import { MemoryChart } from '@/components/charts/memory-chart';
 import { IoChart } from '@/components/charts/io-chart';
 import { CpuDetails, IoDetails, MemoryBreakdown } from '@/components/sandbox/metric-details';
 import { PressurePanel } from '@/components/sandbox/pressure-panel';
+import { ChildGroups } from '@/components/sandbox/child-groups';
+import { cpuCeiling } from '@/lib/units/cpu';
 import { ProcessTable } from '@/components/sandbox/process-table';
 import { SandboxSummary } from '@/components/sandbox/sandbox-summary';
 import { useDashboard, useDashboardWiring } from '@/components/providers/dashboard-providers';
@@ -75,7 +77,7 @@ export function SandboxLivePanel({ name }: { name: string }) {
         </nav>
         <h1 className="text-[18px] font-bold text-fg">{name}</h1>
         <StaleVeil>
-          <SandboxSummary sample={sample} />
+          <SandboxSummary sample={sample} cpuCount={cpuCount} />
         </StaleVeil>
       </div>
       <div className="grid gap-3 xl:grid-cols-[minmax(0,1fr)_24rem]">
@@ -86,6 +88,7 @@ export function SandboxLivePanel({ name }: { name: string }) {
               <CpuChart
                 points={points}
                 limitPercent={sample.cpu.limitPercent}
+                ceiling={cpuCeiling(sample.cpu, cpuCount)}
                 nowMs={nowMs}
                 windowMs={windowMs}
                 height={150}
@@ -109,6 +112,7 @@ export function SandboxLivePanel({ name }: { name: string }) {
           <SandboxControlsLive sample={sample} cpuCount={cpuCount} disabled={!connected} />
         </div>
       </div>
+      <ChildGroups sample={sample} cpuCount={cpuCount} />
       <section aria-label="Processes" className="border border-line bg-panel">
         <h2 className="flex items-baseline gap-3 border-b border-line px-2 py-1">
           <span className="font-bold">Processes</span>
@@ -120,7 +124,7 @@ export function SandboxLivePanel({ name }: { name: string }) {
             </span>
           )}
         </h2>
-        {processes && <ProcessTable processes={processes} />}
+        {processes && <ProcessTable processes={processes} sandboxName={name} />}
       </section>
     </main>
   );

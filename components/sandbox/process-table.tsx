@@ -5,7 +5,7 @@ import type { ProcessInfo } from '@/lib/protocol';
 import { formatBytes } from '@/lib/units/bytes';
 import { formatNumber, formatStartTime } from '@/components/ui/format';
 
-type Key = 'pid' | 'user' | 'state' | 'cpuPercent' | 'rssBytes' | 'threads' | 'startTime' | 'command';
+type Key = 'pid' | 'user' | 'state' | 'cpuPercent' | 'rssBytes' | 'threads' | 'startTime' | 'cgroup' | 'command';
 interface Sort { key: Key; dir: 'asc' | 'desc' }
 
 const COLUMNS: Array<{ key: Key; label: string; align: 'left' | 'right'; title?: string }> = [
@@ -21,6 +21,12 @@ const COLUMNS: Array<{ key: Key; label: string; align: 'left' | 'right'; title?:
   },
   { key: 'threads', label: 'THR', align: 'right', title: 'Number of threads (/proc/<pid>/stat num_threads)' },
   { key: 'startTime', label: 'START', align: 'right', title: 'When the process started, local time: HH:MM if today, else month and day (the year when over a year ago)' },
+  {
+    key: 'cgroup',
+    label: 'CGROUP',
+    align: 'left',
+    title: 'Which group the process is in: "." = the sandbox itself, else the path of the child group (relative to the managed parent, e.g. bob/worker1)',
+  },
   { key: 'command', label: 'COMMAND', align: 'left' },
 ];
 
@@ -30,14 +36,24 @@ const DESC_FIRST: ReadonlySet<Key> = new Set(['cpuPercent', 'rssBytes', 'threads
 const STATE_COLOR: Record<string, string> = { R: 'text-cpu', D: 'text-danger', Z: 'text-danger', T: 'text-frozen' };
 
 function compare(a: ProcessInfo, b: ProcessInfo, key: Key): number {
+  // The sandbox's own name sorts before its children's paths ("bob" < "bob/worker1"); older agents send none.
+  if (key === 'cgroup') return (a.cgroup ?? '').localeCompare(b.cgroup ?? '');
   const x = a[key];
   const y = b[key];
   if (typeof x === 'string' || typeof y === 'string') return String(x).localeCompare(String(y));
   return (x ?? -1) - (y ?? -1);
 }
 
-/** htop-like process list of one sandbox, sortable by every column (default CPU descending). */
-export function ProcessTable({ processes }: { processes: ProcessInfo[] }) {
+/** "." for a process in the sandbox's own group (or an older agent that sends no cgroup), else its child group's path. */
+export function cgroupLabel(cgroup: string | undefined, sandboxName: string | undefined): string {
+  return !cgroup || cgroup === sandboxName ? '.' : cgroup;
+}
+
+/**
+ * htop-like process list of one sandbox (its child groups' processes included, CGROUP saying where),
+ * sortable by every column (default CPU descending).
+ */
+export function ProcessTable({ processes, sandboxName }: { processes: ProcessInfo[]; sandboxName?: string }) {
   const [sort, setSort] = useState<Sort>({ key: 'cpuPercent', dir: 'desc' });
   const rows = useMemo(() => {
     const sign = sort.dir === 'asc' ? 1 : -1;
@@ -85,6 +101,9 @@ export function ProcessTable({ processes }: { processes: ProcessInfo[] }) {
             <td className="whitespace-nowrap px-2 py-px text-right">{p.threads}</td>
             <td className="whitespace-nowrap px-2 py-px text-right" title={p.startTime === null ? undefined : new Date(p.startTime).toLocaleString()}>
               {formatStartTime(p.startTime, nowMs)}
+            </td>
+            <td className="max-w-40 truncate whitespace-nowrap px-2 py-px" title={p.cgroup}>
+              {cgroupLabel(p.cgroup, sandboxName) === '.' ? <span className="text-dim">.</span> : <span className="text-fg">{p.cgroup}</span>}
             </td>
             <td className="max-w-0 truncate px-2 py-px" title={p.command}>
               <span className={p.command.startsWith('[') ? 'text-muted' : 'text-fg'}>{p.command}</span>

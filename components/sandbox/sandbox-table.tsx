@@ -37,7 +37,7 @@ function Th({ children, align = 'left', title }: { children: ReactNode; align?: 
   );
 }
 
-/** The overview table frame: sortable headers (name, CPU, memory, IO) and one row per sandbox as children. */
+/** The overview table frame: sortable headers (name, CPU, memory, IO) and the rows (sandboxes and, under an expanded one, its child groups) as children. */
 export function SandboxTable({ sort, onSort, sparkMax, children }: SandboxTableProps) {
   return (
     <table className="w-full border-collapse text-[12px] lg:text-[12.5px]" aria-label="Sandboxes">
@@ -45,7 +45,7 @@ export function SandboxTable({ sort, onSort, sparkMax, children }: SandboxTableP
         <tr className="border-b border-line">
           <SortHeader label="Name" k="name" sort={sort} onSort={onSort} />
           <SortHeader label="CPU % of machine" k="cpu" sort={sort} onSort={onSort} />
-          <Th align="right" title="CPU limit, % of machine">Limit</Th>
+          <Th align="right" title="CPU ceiling, % of machine: the CFS quota, or the lower ceiling a cpuset (fewer CPUs) or a parent group sets, named in brackets; ∞ = none">Limit</Th>
           <Th align="right" title="CPU in use, cores">Cores</Th>
           <SortHeader label="Memory / limit" k="memory" sort={sort} onSort={onSort} />
           <Th align="right" title="Usage minus inactive file cache">Working set</Th>

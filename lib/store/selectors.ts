@@ -33,15 +33,22 @@ function sortValue(s: SandboxSample, key: SortKey): number {
   return key === 'cpu' ? (s.cpu.usagePercent ?? -1) : (s.memory.usageBytes ?? -1);
 }
 
+/**
+ * Display order of two samples under `sort`; ties fall back to the name (ascending) so rows never swap
+ * at random. Used for the top-level sandboxes and, within each parent, for child groups.
+ */
+export function compareSamples(a: SandboxSample, b: SandboxSample, sort: SortSpec): number {
+  const sign = sort.dir === 'asc' ? 1 : -1;
+  if (sort.key === 'name') return sign * a.name.localeCompare(b.name);
+  const d = sortValue(a, sort.key) - sortValue(b, sort.key);
+  return d !== 0 ? sign * d : a.name.localeCompare(b.name);
+}
+
 /** Sandbox names in display order; ties fall back to the name so rows never swap at random. */
 export function selectSortedNames(s: DashboardState, sort: SortSpec): string[] {
-  const rows = Object.values(s.latest);
-  const sign = sort.dir === 'asc' ? 1 : -1;
-  rows.sort((a, b) => {
-    const d = sort.key === 'name' ? 0 : sortValue(a, sort.key) - sortValue(b, sort.key);
-    return d !== 0 ? sign * d : sort.key === 'name' ? sign * a.name.localeCompare(b.name) : a.name.localeCompare(b.name);
-  });
-  return rows.map((r) => r.name);
+  return Object.values(s.latest)
+    .sort((a, b) => compareSamples(a, b, sort))
+    .map((r) => r.name);
 }
 
 /** Tops the overview sparklines can take, in % of the machine. Coarse steps so the scale does not jitter every second. */
