@@ -12,7 +12,6 @@ V2_TESTS=(test/integration/driver.test.ts test/integration/agent-api.test.ts)
 files=("$@"); [ ${#files[@]} -gt 0 ] || files=("${V2_TESTS[@]}")
 
 res=$(mktemp -d /tmp/cgdash-v2.XXXXXX)
-trap 'rm -rf "$res"' EXIT
 t0=$(date +%s)
 echo "== cgroup v2 lane: ${files[*]}"
 CGDASH_VM_RESULTS="$res" scripts/vm/run.sh --timeout "${CGDASH_V2_TIMEOUT:-900}" --cwd "$PWD" \
@@ -27,6 +26,13 @@ fail=$(grep -E '^# fail ' "$res/v2.tap" 2>/dev/null | awk '{print $3}'); fail=${
 # A VM that did not boot, a timeout or a crashed runner counts as a failure even with no TAP summary.
 [ "$rc" -ne 0 ] && [ "$fail" -eq 0 ] && fail=1
 [ "$rc" -eq 0 ] && [ "$pass" -eq 0 ] && { echo "v2 lane: no test ran" >&2; fail=1; rc=1; }
+if [ "$rc" -ne 0 ] || [ "$fail" -ne 0 ]; then
+  # Keep everything for a post-mortem and show the whole kernel log (OOM kills, crashes of a test process).
+  echo "---- full VM console log ----"; cat "$res/console.log" 2>/dev/null; echo "---- end of console log ----"
+  echo "v2 lane: results kept in $res (console.log, output.log, v2.tap)"
+else
+  rm -rf "$res"
+fi
 echo "v2 lane took $(( $(date +%s) - t0 )) s"
 echo "v2: $pass passed, $fail failed"
 [ "$rc" -eq 0 ] && [ "$fail" -eq 0 ]
