@@ -33,6 +33,8 @@ interface FixtureSpec {
   /** File and content that PATCH {cpuPercent: 25} on carol must leave (25 % of cpuCount CPUs at a 100 ms period). */
   carolCpuFiles: (root: string) => Record<string, string>;
   process: { pid: number; user: string; command: string };
+  /** The directory (relative to the root) holding a sandbox's cpu/memory/io.pressure files. */
+  pressureDir: (name: string) => string;
   /** bob's operator fields, computed from the tree's files (SandboxSample names and units). */
   bobMetrics: (root: string) => Record<string, unknown>;
 }
@@ -41,6 +43,16 @@ interface FixtureSpec {
 const flat = (text: string, key: string) => Number(new RegExp(`^${key} (\\d+)$`, 'm').exec(text)![1]);
 
 const read = (root: string, rel: string) => readFileSync(join(root, rel), 'utf8');
+
+/** A sandbox's pressure as the API gives it, computed from the some/full avg10/avg60 of the PSI files in `dir`. */
+const psiFrom = (root: string, dir: string) => {
+  const psi = (name: string) => {
+    const text = read(root, `${dir}/${name}`);
+    const avg = (kind: string, k: string) => Number(new RegExp(`^${kind} .*\\b${k}=([\\d.]+)`, 'm').exec(text)![1]);
+    return { someAvg10: avg('some', 'avg10'), someAvg60: avg('some', 'avg60'), fullAvg10: avg('full', 'avg10'), fullAvg60: avg('full', 'avg60') };
+  };
+  return { cpu: psi('cpu.pressure'), memory: psi('memory.pressure'), io: psi('io.pressure') };
+};
 
 const SPECS: FixtureSpec[] = [
   {
@@ -52,6 +64,8 @@ const SPECS: FixtureSpec[] = [
     oomKills: 0,
     carolCpuFiles: () => ({ [`${CG}/cpu/cgdash/carol/cpu.cfs_quota_us`]: '50000', [`${CG}/cpu/cgdash/carol/cpu.cfs_period_us`]: '100000' }),
     process: { pid: 4194305, user: 'root', command: 'yes' },
+    // The capture made the sandboxes' groups in the unified hierarchy too (cgdash never does); the v1 driver reads PSI there.
+    pressureDir: (name) => `${CG}/unified/cgdash/${name}`,
     bobMetrics: (root) => {
       const mem = (f: string) => read(root, `${CG}/memory/cgdash/bob/${f}`);
       return {
@@ -67,7 +81,7 @@ const SPECS: FixtureSpec[] = [
         'memory.failcnt': Number(mem('memory.failcnt')),
         'memory.events': { high: null, max: null, oom: null, oomKill: 0 },
         'io.devices': {}, // blkio.throttle.* read "Total 0"
-        pressure: { cpu: null, memory: null, io: null }, // no unified group for the sandbox
+        pressure: psiFrom(root, `${CG}/unified/cgdash/bob`),
       };
     },
   },
@@ -83,12 +97,9 @@ const SPECS: FixtureSpec[] = [
     oomKills: 1,
     carolCpuFiles: () => ({ [`${CG}/cgdash/carol/cpu.max`]: '100000 100000' }),
     process: { pid: 4194305, user: 'alice', command: 'md5sum /dev/zero' },
+    pressureDir: (name) => `${CG}/cgdash/${name}`,
     bobMetrics: (root) => {
       const f = (name: string) => read(root, `${CG}/cgdash/bob/${name}`);
-      const psi = (name: string) => {
-        const avg = (kind: string, k: string) => Number(new RegExp(`^${kind} .*\\b${k}=([\\d.]+)`, 'm').exec(f(name))![1]);
-        return { someAvg10: avg('some', 'avg10'), someAvg60: avg('some', 'avg60'), fullAvg10: avg('full', 'avg10'), fullAvg60: avg('full', 'avg60') };
-      };
       return {
         threads: f('cgroup.threads').split('\n').filter(Boolean).length,
         pidsLimit: Number(f('pids.max')),
@@ -102,7 +113,7 @@ const SPECS: FixtureSpec[] = [
         'memory.failcnt': null, // no memory.failcnt on v2
         'memory.events': { high: flat(f('memory.events'), 'high'), max: flat(f('memory.events'), 'max'), oom: flat(f('memory.events'), 'oom'), oomKill: flat(f('memory.events'), 'oom_kill') },
         'io.devices': Object.fromEntries(f('io.stat').split('\n').filter(Boolean).map((l) => [l.split(' ')[0], 'any'])),
-        pressure: { cpu: psi('cpu.pressure'), memory: psi('memory.pressure'), io: psi('io.pressure') },
+        pressure: psiFrom(root, `${CG}/cgdash/bob`),
       };
     },
   },
@@ -215,6 +226,21 @@ for (const spec of SPECS) {
         pressure: bob.pressure,
       };
       assert.deepEqual(got, want);
+    });
+
+    test('GET /api/v1/sandboxes/<name> gives the pressure of the tree\'s PSI files, for bob and for the empty carol', async () => {
+      for (const name of ['bob', 'carol']) {
+        const detail = (await api('GET', `/api/v1/sandboxes/${name}`)).json as SandboxDetail;
+        const want = psiFrom(root, spec.pressureDir(name));
+        assert.deepEqual(detail.pressure, want, name);
+        for (const r of ['cpu', 'memory', 'io'] as const) assert.notEqual(detail.pressure[r], null, `${name} ${r}`);
+      }
+      if (spec.layout === 'hybrid') {
+        // The capture's 1 s of throttled `yes` left real CPU pressure in bob's unified group.
+        const bob = (await api('GET', '/api/v1/sandboxes/bob')).json as SandboxDetail;
+        const someAvg10 = bob.pressure.cpu?.someAvg10 ?? null;
+        assert.ok(someAvg10 !== null && someAvg10 > 0, `bob cpu some avg10 ${someAvg10}`);
+      }
     });
 
     test('GET /api/v1/sandboxes/bob shows the child groups and the cpuset the tree holds', async () => {

@@ -21,10 +21,10 @@ describe('ProcessReader', () => {
   after(() => { for (const r of roots) rmSync(r, { recursive: true, force: true }); });
 
   test('read() gives threads and a start time from btime + starttime ticks', () => {
-    // The fixture's yes: num_threads 1, starttime 239873 ticks.
+    // The fixture's yes: num_threads 1, starttime 710915 ticks.
     const [p] = new ProcessReader(makeRoot('cpu  1 2 3 4\nbtime 1796306023\n'), 100).read([PID], 1n);
     assert.equal(p.threads, 1);
-    assert.equal(p.startTime, 1796306023 * 1000 + 2_398_730);
+    assert.equal(p.startTime, 1796306023 * 1000 + 7_109_150);
   });
 
   test('read() gives startTime null when proc/stat has no btime', () => {

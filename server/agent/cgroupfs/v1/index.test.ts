@@ -11,6 +11,8 @@ import { createV1Driver } from '.';
 /**
  * Driver tests on a copy of the real capture (see its README): bob has a 10000/100000 µs quota,
  * an 80M limit, ran `yes` for ~1 s and was captured FROZEN; carol is unlimited, THAWED and empty.
+ * Both also have a group in the hybrid host's unified (cgroup2) hierarchy, which the capture made
+ * (cgdash never does) with bob's `yes` in it, so their pressure comes from real PSI files.
  * The capture rewrote bob's PID to 4194305 (above any possible pid_max), so signalling it can only
  * give ESRCH; kill() on bob is still not tested here, as a plain file never empties like cgroup.procs.
  */
@@ -34,23 +36,23 @@ describe('v1 driver on the captured v1-hybrid-debian12-6.18 tree', () => {
     assert.deepEqual(await driver.readStats('bob'), {
       identity: statSync(join(root, CG, 'cpuacct/cgdash/bob'), { bigint: true }).ino,
       // cpuacct.usage, usage_user and usage_sys are ns as captured; cpu.stat throttled_time is ns too.
-      cpuUsageNs: 111188368n,
-      cpuUserNs: 31991297n,
-      cpuSystemNs: 88000000n,
-      nrPeriods: 12n,
-      nrThrottled: 11n,
-      throttledNs: 944581840n,
+      cpuUsageNs: 106120210n,
+      cpuUserNs: 56000000n,
+      cpuSystemNs: 80000000n,
+      nrPeriods: 13n,
+      nrThrottled: 10n,
+      throttledNs: 583055799n,
       cpuQuota: { quotaUsec: 10000n, periodUsec: 100000n },
-      memoryUsageBytes: 512000n,
+      memoryUsageBytes: 262144n,
       memoryLimitBytes: 83886080n,
-      inactiveFileBytes: 16384n,
+      inactiveFileBytes: 0n,
       oomKills: 0n,
       // memory.stat total_rss / total_cache / total_swap (swap accounting is on: the memsw files exist).
-      memoryAnonBytes: 122880n,
-      memoryFileBytes: 16384n,
-      memoryKernelBytes: 73728n,
+      memoryAnonBytes: 118784n,
+      memoryFileBytes: 0n,
+      memoryKernelBytes: 65536n,
       memorySwapBytes: 0n,
-      memoryPeakBytes: 524288n,
+      memoryPeakBytes: 262144n,
       // memory.soft_limit_in_bytes 9223372036854771712 = page-aligned LONG_MAX = unlimited.
       memorySoftLimitBytes: null,
       memoryFailcnt: 0n,
@@ -61,8 +63,13 @@ describe('v1 driver on the captured v1-hybrid-debian12-6.18 tree', () => {
       pidsLimit: null,
       // blkio.throttle.io_service_bytes / io_serviced read "Total 0": no device listed yet.
       io: {},
-      // No group of that path in the unified hierarchy (cgdash never creates one).
-      pressure: { cpu: null, memory: null, io: null },
+      // unified/cgdash/bob/{cpu,memory,io}.pressure as captured: cpu "some/full avg10=4.16 avg60=0.75" from
+      // the throttled 1 s run (full = some with one task), memory and io all 0.00.
+      pressure: {
+        cpu: { some: { avg10: 4.16, avg60: 0.75 }, full: { avg10: 4.16, avg60: 0.75 } },
+        memory: { some: { avg10: 0, avg60: 0 }, full: { avg10: 0, avg60: 0 } },
+        io: { some: { avg10: 0, avg60: 0 }, full: { avg10: 0, avg60: 0 } },
+      },
       // The capture has no cpuset hierarchy (only the managed ones were copied).
       cpusetCpus: null,
     });
@@ -79,17 +86,26 @@ describe('v1 driver on the captured v1-hybrid-debian12-6.18 tree', () => {
     assert.equal((await driver.readStats('bob')).io, null);
   });
 
-  test('readStats() reads pressure from the group of the same path in the unified hierarchy when it exists', async () => {
+  test('readStats() reads pressure from the group of the same path in the unified hierarchy only when it exists', async () => {
     const unified = join(root, CG, 'unified/cgdash/bob');
-    mkdirSync(unified, { recursive: true });
-    // Real content of this machine's /sys/fs/cgroup/unified/cpu.pressure; memory.pressure without "full" to see null.
+    // Real content of this machine's /sys/fs/cgroup/unified/cpu.pressure; memory.pressure without "full"
+    // and no io.pressure, to see null per resource.
     writeFileSync(join(unified, 'cpu.pressure'), 'some avg10=1.14 avg60=15.86 avg300=25.18 total=716153180\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=0\n');
     writeFileSync(join(unified, 'memory.pressure'), 'some avg10=0.00 avg60=0.00 avg300=0.00 total=0\n');
+    unlinkSync(join(unified, 'io.pressure'));
     assert.deepEqual((await driver.readStats('bob')).pressure, {
       cpu: { some: { avg10: 1.14, avg60: 15.86 }, full: { avg10: 0, avg60: 0 } },
       memory: { some: { avg10: 0, avg60: 0 }, full: null },
       io: null,
     });
+    // Without a group of that path in the unified hierarchy (cgdash never creates one): all null.
+    rmSync(unified, { recursive: true });
+    assert.deepEqual((await driver.readStats('bob')).pressure, { cpu: null, memory: null, io: null });
+  });
+
+  test('readStats() reads the empty sandbox\'s captured unified pressure files: all 0.00, not null', async () => {
+    const zero = { some: { avg10: 0, avg60: 0 }, full: { avg10: 0, avg60: 0 } };
+    assert.deepEqual((await driver.readStats('carol')).pressure, { cpu: zero, memory: zero, io: zero });
   });
 
   test('readStats() reports a numeric pids.max and a real soft limit, and "max"/LONG_MAX as null', async () => {
@@ -109,7 +125,7 @@ describe('v1 driver on the captured v1-hybrid-debian12-6.18 tree', () => {
     writeFileSync(stat, readFileSync(stat, 'utf8').split('\n').filter((l) => !/^(total_)?swap /.test(l)).join('\n'));
     const s = await driver.readStats('bob');
     assert.equal(s.memorySwapBytes, null);
-    assert.equal(s.memoryAnonBytes, 122880n);
+    assert.equal(s.memoryAnonBytes, 118784n);
   });
 
   test('readStats() reports unlimited as null and the thawed state for the unlimited sandbox', async () => {
@@ -124,7 +140,7 @@ describe('v1 driver on the captured v1-hybrid-debian12-6.18 tree', () => {
     unlinkSync(join(root, CG, 'memory/cgdash/bob/memory.stat'));
     const s = await driver.readStats('bob');
     assert.equal(s.inactiveFileBytes, null);
-    assert.equal(s.memoryUsageBytes, 512000n);
+    assert.equal(s.memoryUsageBytes, 262144n);
     writeFileSync(join(root, CG, 'cpuacct/cgdash/bob/cpuacct.usage'), 'lots\n');
     await assert.rejects(driver.readStats('bob'), (e) => e instanceof CgroupParseError && e.file === 'cpuacct.usage');
   });
@@ -283,7 +299,7 @@ describe('v1 driver with cpu and cpuacct co-mounted (the common distro layout)',
 
   test('readStats() reads cpuacct.usage and cpu.cfs_quota_us from the one shared directory', async () => {
     const s = await driver.readStats('bob');
-    assert.equal(s.cpuUsageNs, 111188368n);
+    assert.equal(s.cpuUsageNs, 106120210n);
     assert.deepEqual(s.cpuQuota, { quotaUsec: 10000n, periodUsec: 100000n });
     assert.equal(s.identity, statSync(join(root, CO, 'cgdash/bob'), { bigint: true }).ino);
   });
