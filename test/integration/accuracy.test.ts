@@ -124,16 +124,26 @@ describe('agent numbers agree with the kernel over a real run', { skip }, () => 
     interface Point { t: number; usageCores: number | null; kernelNs: number; procSec: number }
     const points: Point[] = [];
     const sock = await connect();
+    // At least 4 s and 2 CPU seconds (so utime+stime's 10 ms ticks stay far below 2 %); on a busy
+    // machine yes gets less than a core, so the window grows, up to 12 s.
     const WINDOW_MS = 4000;
+    const MAX_WINDOW_MS = 12_000;
+    const MIN_CPU_NS = 2e9;
     await new Promise<void>((resolve, reject) => {
-      let firstT: number | null = null;
-      const timer = setTimeout(() => reject(new Error(`only ${points.length} batches in ${WINDOW_MS + 3000} ms`)), WINDOW_MS + 3000);
+      let first: Point | null = null;
+      const timer = setTimeout(() => reject(new Error(`only ${points.length} batches in ${MAX_WINDOW_MS + 3000} ms`)), MAX_WINDOW_MS + 3000);
       sock.on('samples:overview', (batch: OverviewBatch) => {
         const s = batch.sandboxes.find((x) => x.name === 'busy');
         if (!s) return;
-        points.push({ t: batch.t, usageCores: s.cpu.usageCores, kernelNs: kernelCpuNs('busy'), procSec: procCpuSec(yes.pid) });
-        firstT ??= batch.t;
-        if (batch.t - firstT >= WINDOW_MS) { clearTimeout(timer); sock.off('samples:overview'); resolve(); }
+        const p = { t: batch.t, usageCores: s.cpu.usageCores, kernelNs: kernelCpuNs('busy'), procSec: procCpuSec(yes.pid) };
+        points.push(p);
+        first ??= p;
+        const elapsed = p.t - first.t;
+        if ((elapsed >= WINDOW_MS && p.kernelNs - first.kernelNs >= MIN_CPU_NS) || elapsed >= MAX_WINDOW_MS) {
+          clearTimeout(timer);
+          sock.off('samples:overview');
+          resolve();
+        }
       });
     });
 
@@ -152,7 +162,7 @@ describe('agent numbers agree with the kernel over a real run', { skip }, () => 
     t.diagnostic(`window ${windowSec.toFixed(3)} s over ${points.length} batches: agent ${agentSec.toFixed(4)} CPU s, ` +
       `cpuacct ${kernelSec.toFixed(4)} s (${(relErr(agentSec, kernelSec) * 100).toFixed(3)} %), ` +
       `utime+stime ${procSec.toFixed(2)} s (${(relErr(agentSec, procSec) * 100).toFixed(3)} %)`);
-    assert.ok(kernelSec > 0.5 * windowSec, `yes was busy: ${kernelSec} CPU s in ${windowSec} s`);
+    assert.ok(kernelSec >= 1, `yes got too little CPU to compare: ${kernelSec} CPU s in ${windowSec} s`);
     assert.ok(relErr(agentSec, kernelSec) < 0.02, `agent ${agentSec} vs cpuacct ${kernelSec}`);
     assert.ok(relErr(agentSec, procSec) < 0.02, `agent ${agentSec} vs utime+stime ${procSec}`);
   });
