@@ -74,7 +74,12 @@ t0=$(date +%s.%N)
 tail -n +1 -F "$res/output.log" 2>/dev/null &
 tail_pid=$!
 qemu_rc=0
-timeout --kill-after=10 "$timeout_s" "${qemu[@]}" > "$res/qemu.log" 2>&1 || qemu_rc=$?
+timeout --kill-after=10 "$timeout_s" "${qemu[@]}" > "$res/qemu.log" 2>&1 &
+vm_pid=$!
+# Interrupted (Ctrl-C, CI stopping us)? End the VM and the log streamer we started, by PID.
+trap 'kill "$vm_pid" "$tail_pid" 2>/dev/null; [ "$keep" -eq 1 ] || rm -rf "$res"; exit 130' INT TERM HUP
+wait "$vm_pid" || qemu_rc=$?
+trap - INT TERM HUP
 sleep 0.3
 kill "$tail_pid" 2>/dev/null || true
 wait "$tail_pid" 2>/dev/null || true
