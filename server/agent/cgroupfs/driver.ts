@@ -89,6 +89,11 @@ export interface RawCgroupStats {
   cpusetCpus: number | null;
 }
 
+/** The memory part of RawCgroupStats, as each driver's memory module reads it. */
+export type MemoryStats = Pick<RawCgroupStats,
+  | 'memoryUsageBytes' | 'memoryLimitBytes' | 'inactiveFileBytes' | 'oomKills' | 'memoryAnonBytes' | 'memoryFileBytes'
+  | 'memoryKernelBytes' | 'memorySwapBytes' | 'memoryPeakBytes' | 'memorySoftLimitBytes' | 'memoryFailcnt' | 'memoryEvents'>;
+
 /**
  * One implementation per cgroup version. Every method takes a validated sandbox name; the driver
  * confines every path to the managed parent. Errors are CgroupFileError (with errno) or

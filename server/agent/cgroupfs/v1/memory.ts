@@ -1,3 +1,4 @@
+import type { MemoryStats } from '../driver';
 import { readCgroupFile, readOptionalCgroupFile, writeCgroupFile } from '../files';
 import { parseFlatKeyed, pickKey } from '../parse/flat-keyed';
 import { parseSingleInt } from '../parse/single-value';
@@ -13,23 +14,7 @@ const SOFT_LIMIT = 'memory.soft_limit_in_bytes';
 const FAILCNT = 'memory.failcnt';
 
 /** v1 memory counters of one group; each field null when `dir` is null or its file is missing. */
-export interface V1MemoryStats {
-  memoryUsageBytes: bigint | null;
-  /** null = unlimited (or unknown). */
-  memoryLimitBytes: bigint | null;
-  inactiveFileBytes: bigint | null;
-  oomKills: bigint | null;
-  memoryAnonBytes: bigint | null;
-  memoryFileBytes: bigint | null;
-  memoryKernelBytes: bigint | null;
-  memorySwapBytes: bigint | null;
-  memoryPeakBytes: bigint | null;
-  /** null = unlimited (or unknown). */
-  memorySoftLimitBytes: bigint | null;
-  memoryFailcnt: bigint | null;
-  /** Always null fields: v1 has no high/max/oom event counters (see readMemoryStats). */
-  memoryEvents: { high: null; max: null; oom: null };
-}
+export type V1MemoryStats = MemoryStats;
 
 /**
  * Reads memory.usage_in_bytes, memory.limit_in_bytes, memory.stat, memory.oom_control,

@@ -1,3 +1,4 @@
+import type { MemoryStats } from '../driver';
 import { readCgroupFile, readOptionalCgroupFile, writeCgroupFile } from '../files';
 import { parseFlatKeyed, pickKey } from '../parse/flat-keyed';
 import { parseIntOrMax, parseSingleInt } from '../parse/single-value';
@@ -11,23 +12,7 @@ const STAT = 'memory.stat';
 const EVENTS = 'memory.events';
 
 /** v2 memory counters; every field null when the memory controller is not enabled (files missing). */
-export interface V2MemoryStats {
-  memoryUsageBytes: bigint | null;
-  /** null = unlimited ("max") or unknown. */
-  memoryLimitBytes: bigint | null;
-  inactiveFileBytes: bigint | null;
-  oomKills: bigint | null;
-  memoryAnonBytes: bigint | null;
-  memoryFileBytes: bigint | null;
-  memoryKernelBytes: bigint | null;
-  memorySwapBytes: bigint | null;
-  memoryPeakBytes: bigint | null;
-  /** memory.high; null = "max" or unknown. */
-  memorySoftLimitBytes: bigint | null;
-  /** Always null: v2 has no memory.failcnt (memory.events max is its closest counterpart). */
-  memoryFailcnt: null;
-  memoryEvents: { high: bigint | null; max: bigint | null; oom: bigint | null };
-}
+export type V2MemoryStats = MemoryStats;
 
 /** memory.stat keys summed for kernel memory on kernels whose memory.stat has no `kernel` line. */
 const KERNEL_PARTS = ['slab', 'kernel_stack', 'pagetables', 'percpu'] as const;
