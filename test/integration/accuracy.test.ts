@@ -20,6 +20,7 @@ import type { CgroupLayout } from '../../server/agent/cgroupfs/driver';
 import { readClockTicks } from '../../server/agent/procfs/read';
 import type { OverviewBatch, SandboxDetail } from '../../lib/protocol';
 import { realCgroupsUnavailableReason, registerTestParent, removeTestParent, sweepStaleTestParents } from '../helpers/test-parent';
+import { agentRequest } from '../helpers/agent-http';
 
 const INTERVAL_MS = 250;
 const unavailable = realCgroupsUnavailableReason();
@@ -39,16 +40,7 @@ describe('agent numbers agree with the kernel over a real run', { skip }, () => 
   let agent: RunningAgent | undefined;
   let layout: CgroupLayout;
 
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${agent!.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${agent!.token}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(5000),
-    });
-    const text = await res.text();
-    return { status: res.status, json: text ? JSON.parse(text) : null };
-  };
+  const api = (method: string, path: string, body?: unknown) => agentRequest(agent!.url, agent!.token, method, path, body, 5000);
   const create = async (name: string) => {
     const r = await api('POST', '/api/v1/sandboxes', { name });
     assert.equal(r.status, 201, JSON.stringify(r.json));

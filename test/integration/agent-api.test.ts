@@ -19,6 +19,7 @@ import type { CgroupLayout } from '../../server/agent/cgroupfs/driver';
 import type { OverviewBatch } from '../../lib/protocol';
 import { isV2, kernelCpuQuotaUsec, kernelFrozen, kernelMemoryLimit, kernelMemoryUsage, kernelOomKills, kernelProcs, sandboxDirs } from '../helpers/kernel-files';
 import { registerTestParent, removeTestParent, sweepStaleTestParents } from '../helpers/test-parent';
+import { agentRequest } from '../helpers/agent-http';
 
 /**
  * Upper bound for one event or ack. Generous: answers take milliseconds here, but the v2 lane runs
@@ -44,15 +45,8 @@ describe('agent over HTTP and socket.io on real cgroups', { skip }, () => {
   let agent: RunningAgent;
   let layout: CgroupLayout;
 
-  const api = async (method: string, path: string, body?: unknown, token: string | null = agent.token) => {
-    const res = await fetch(`${agent.url}${path}`, {
-      method,
-      headers: { ...(token !== null && { authorization: `Bearer ${token}` }), 'content-type': 'application/json' },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, json: text ? JSON.parse(text) : null };
-  };
+  const api = (method: string, path: string, body?: unknown, token: string | null = agent.token) =>
+    agentRequest(agent.url, token, method, path, body);
   /** The layout and parent the kernel-file readers need. */
   const lp = () => ({ layout, parent });
   const spawnYes = () => {

@@ -17,6 +17,7 @@ import { startAgent, type RunningAgent } from '../../server/agent/main';
 import type { Logger } from '../../server/agent/log';
 import { readClockTicks } from '../../server/agent/procfs/read';
 import type { HostSample, SandboxDetail, SandboxSample } from '../../lib/protocol';
+import { agentRequest } from '../helpers/agent-http';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/cgroupfs');
 const CG = 'sys/fs/cgroup';
@@ -158,15 +159,7 @@ for (const spec of SPECS) {
     let agent: RunningAgent | undefined;
     let realBefore: ReturnType<typeof realCgdashSnapshot>;
 
-    const api = async (method: string, path: string, body?: unknown) => {
-      const res = await fetch(`${agent!.url}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${agent!.token}`, 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await res.text();
-      return { status: res.status, json: text ? JSON.parse(text) : null };
-    };
+    const api = (method: string, path: string, body?: unknown) => agentRequest(agent!.url, agent!.token, method, path, body);
 
     before(async () => {
       cpSync(join(FIXTURES, spec.dir), root, { recursive: true });

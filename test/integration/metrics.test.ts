@@ -25,6 +25,7 @@ import { loadLayout } from '../../server/agent/cgroupfs/layout';
 import type { CgroupLayout } from '../../server/agent/cgroupfs/driver';
 import type { SandboxDetail } from '../../lib/protocol';
 import { registerTestParent, removeTestParent, sweepStaleTestParents } from '../helpers/test-parent';
+import { agentRequest } from '../helpers/agent-http';
 
 const isRoot = process.getuid?.() === 0;
 const skip = !isRoot && process.env.CGDASH_REQUIRE_REAL_CGROUPS !== '1' ? 'needs root and real cgroups' : false;
@@ -54,15 +55,7 @@ describe('operator metrics through the agent on real cgroups', { skip }, () => {
   let agent: RunningAgent;
   let layout: CgroupLayout;
 
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${agent.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${agent.token}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, json: text ? JSON.parse(text) : null };
-  };
+  const api = (method: string, path: string, body?: unknown) => agentRequest(agent.url, agent.token, method, path, body);
   const sample = async (name: string): Promise<SandboxDetail> => {
     const r = await api('GET', `/api/v1/sandboxes/${name}`);
     assert.equal(r.status, 200, JSON.stringify(r.json));

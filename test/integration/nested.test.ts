@@ -22,6 +22,7 @@ import { loadLayout } from '../../server/agent/cgroupfs/layout';
 import type { CgroupLayout, V1Controller } from '../../server/agent/cgroupfs/driver';
 import type { SandboxDetail, SandboxSample } from '../../lib/protocol';
 import { registerTestParent, removeTestParent, sweepStaleTestParents } from '../helpers/test-parent';
+import { agentRequest } from '../helpers/agent-http';
 
 const isRoot = process.getuid?.() === 0;
 const skip = !isRoot && process.env.CGDASH_REQUIRE_REAL_CGROUPS !== '1' ? 'needs root and real cgroups' : false;
@@ -38,15 +39,7 @@ describe('nested sandboxes and the cpuset ceiling through the agent on real cgro
   let agent: RunningAgent;
   let layout: CgroupLayout;
 
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${agent.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${agent.token}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, json: text ? JSON.parse(text) : null };
-  };
+  const api = (method: string, path: string, body?: unknown) => agentRequest(agent.url, agent.token, method, path, body);
   const detail = async (name: string): Promise<SandboxDetail> => {
     const r = await api('GET', `/api/v1/sandboxes/${name}`);
     assert.equal(r.status, 200, JSON.stringify(r.json));
