@@ -1,6 +1,6 @@
 #!/bin/busybox sh
 # PID 1 of the cgroup v2 test VM (copied into the initramfs by prepare.sh as /init).
-# Loads the virtio/9p modules, mounts the host's root read-only (9p tag `hostroot`) at /newroot and
+# Loads the virtio/9p/net/blk modules, mounts the host's root read-only (9p tag `hostroot`) at /newroot and
 # the writable results share (tag `results`) at /newroot/run/cgdash-vm, mounts proc, sys, cgroup2 at
 # /sys/fs/cgroup, devtmpfs and tmpfs (/tmp, /run, /dev/shm) inside it, chroots into it and runs
 # /run/cgdash-vm/cmd.sh with output in output.log and its exit status in exit-code. Then
@@ -47,6 +47,11 @@ if [ -f $R/run/cgdash-vm/binds ]; then
   done < $R/run/cgdash-vm/binds
 fi
 ip link set lo up || fatal "ip link set lo up"
+# QEMU's user network (run.sh): the guest is 10.0.2.15, the gateway 10.0.2.2; forwarded host ports
+# arrive on eth0. restrict=on means nothing beyond it answers.
+if [ -e /sys/class/net/eth0 ]; then
+  ip link set eth0 up && ip addr add 10.0.2.15/24 dev eth0 && ip route add default via 10.0.2.2 || fatal "configure eth0"
+fi
 hostname cgdash-v2-vm
 say "ready $(cut -d' ' -f1 /proc/uptime)s; cgroup.controllers: $(cat $R/sys/fs/cgroup/cgroup.controllers)"
 [ -f $R/run/cgdash-vm/cmd.sh ] || fatal "no cmd.sh in the results share"

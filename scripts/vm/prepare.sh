@@ -2,7 +2,7 @@
 # Prepares the cgroup v2 test VM (see scripts/vm/README.md): installs QEMU and busybox-static from
 # apt when missing, fetches the Debian kernel package (apt-get download, never apt-get install),
 # unpacks it, extracts the uncompressed vmlinux for PVH direct boot and builds a tiny busybox
-# initramfs that loads the virtio/9p modules. Everything lands in $CGDASH_VM_CACHE (outside the repo).
+# initramfs that loads the virtio, 9p, virtio_net and virtio_blk modules. Everything lands in $CGDASH_VM_CACHE (outside the repo).
 # Idempotent: a second run with the same kernel and the same init script does nothing.
 # Prints, on its last line, the directory holding `vmlinux` (or `bzImage`) and `initramfs.cpio`.
 set -euo pipefail
@@ -103,7 +103,8 @@ fi
 # --- initramfs ------------------------------------------------------------------------------------
 # Modules to load, dependencies first. The .deb ships no modules.dep, so the order comes from the
 # `depends=` field inside each .ko (its .modinfo section), resolved recursively from the targets.
-targets=(virtio_pci 9pnet_virtio 9p)
+# virtio_net: QEMU user networking (forwarded ports for the e2e suite); virtio_blk: the scratch disk for io.max.
+targets=(virtio_pci 9pnet_virtio 9p virtio_net virtio_blk)
 moddir="$kdir/pkg/lib/modules/$kver"
 declare -A kofile=() seen=()
 while IFS= read -r f; do b=${f##*/}; b=${b%%.ko*}; kofile[$b]="$f"; done < <(find "$moddir/kernel" -name '*.ko*')
