@@ -1,10 +1,9 @@
 import { test as base, expect, type Page } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { loadLayout } from '../server/agent/cgroupfs/layout';
-import type { V1Controller } from '../server/agent/cgroupfs/driver';
+import type { ProbeName, ProbeResult } from './kernel-probe';
+import { target, type Load } from './target';
 import { OverviewPage } from './pages/overview-page';
 import { SandboxPage } from './pages/sandbox-page';
 
@@ -28,29 +27,27 @@ export async function agentApi(method: string, path: string, body?: unknown) {
 export interface Tenant {
   name: string;
   pid: number;
-  /** Reads a kernel file of this sandbox (v1: from the controller's hierarchy; v2: the one directory). */
-  read(controller: V1Controller, file: string): string;
+  /** Reads this sandbox's kernel state where the agent runs (this host, or the v2 VM): see e2e/kernel-probe.ts. */
+  probe<P extends ProbeName>(probe: P): Promise<ProbeResult<P>>;
 }
 
-const layout = loadLayout('/');
-export const cpuCount = Number(readFileSync('/sys/devices/system/cpu/online', 'utf8').trim().split(/[-,]/).pop()) + 1;
-
-/** Reads a kernel file of sandbox `name` under the e2e parent. */
-export function readKernel(name: string, controller: V1Controller, file: string): string {
-  const mount = layout.kind === 'v2' ? layout.unified! : layout.v1[controller]!;
-  return readFileSync(join(mount, env('CGDASH_E2E_PARENT'), name, file), 'utf8').trim();
+/** Online CPUs of the machine the agent manages (this host or the VM), from the agent itself. */
+export async function machineCpus(): Promise<number> {
+  const host = await agentApi('GET', '/api/v1/host');
+  if (host.status !== 200 || typeof host.json?.cpuCount !== 'number') throw new Error(`GET /api/v1/host: ${host.status} ${JSON.stringify(host.json)}`);
+  return host.json.cpuCount;
 }
 
-async function startTenant(): Promise<{ tenant: Tenant; proc: ChildProcess }> {
+async function startTenant(): Promise<{ tenant: Tenant; load: Load }> {
   const name = `t${randomBytes(3).toString('hex')}`;
   const created = await agentApi('POST', '/api/v1/sandboxes', { name });
   expect(created.status, JSON.stringify(created.json)).toBe(201);
   // sh waits on stdin until it is inside the sandbox, then execs yes (same PID).
-  const proc = spawn('sh', ['-c', 'read _ ; exec yes > /dev/null'], { stdio: ['pipe', 'ignore', 'ignore'] });
-  const moved = await agentApi('POST', `/api/v1/sandboxes/${name}/procs`, { pid: proc.pid });
+  const load = await target().startLoad();
+  const moved = await agentApi('POST', `/api/v1/sandboxes/${name}/procs`, { pid: load.pid });
   expect(moved.status, JSON.stringify(moved.json)).toBe(200);
-  proc.stdin!.end('go\n');
-  return { tenant: { name, pid: proc.pid!, read: (c, f) => readKernel(name, c, f) }, proc };
+  await load.release();
+  return { tenant: { name, pid: load.pid, probe: (p) => target().probe(p, name) }, load };
 }
 
 export const test = base.extend<{ loggedIn: Page; overview: OverviewPage; sandboxPage: SandboxPage; tenant: Tenant }>({
@@ -61,11 +58,11 @@ export const test = base.extend<{ loggedIn: Page; overview: OverviewPage; sandbo
   overview: async ({ loggedIn }, use) => use(new OverviewPage(loggedIn)),
   sandboxPage: async ({ loggedIn }, use) => use(new SandboxPage(loggedIn)),
   tenant: async ({}, use) => {
-    const { tenant, proc } = await startTenant();
+    const { tenant, load } = await startTenant();
     try {
       await use(tenant);
     } finally {
-      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+      await load.kill();
       await agentApi('POST', `/api/v1/sandboxes/${tenant.name}/kill`);
       await agentApi('DELETE', `/api/v1/sandboxes/${tenant.name}`);
     }

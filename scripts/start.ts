@@ -1,8 +1,9 @@
 /**
  * One command for the whole of cgdash on one host: builds the web app if needed, starts the agent (root)
  * and the web server (as an unprivileged user), prints the login URL. `--demo` also creates three
- * tenants with real load (bob burns CPU, alice grows memory, eve idles). Ctrl-C stops every process this
- * script started and leaves the cgroups as they are.
+ * tenants with real load (bob burns CPU, alice grows memory, eve idles). `--agent-only` starts just the
+ * agent (and the demo tenants), for a host whose dashboard runs elsewhere: the v2 VM lane's e2e run.
+ * Ctrl-C stops every process this script started and leaves the cgroups as they are.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, statSync, readdirSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { ensureToken } from '../server/agent/token';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const demo = process.argv.includes('--demo');
+const agentOnly = process.argv.includes('--agent-only');
 const env = process.env;
 const stateDir = env.CGDASH_STATE_DIR || '/var/lib/cgdash';
 const children: ChildProcess[] = [];
@@ -118,11 +120,26 @@ async function shutdown(code = 0) {
 
 async function main() {
   if (process.getuid?.() !== 0) throw new Error('the agent needs root to manage cgroups: run `sudo npm start` (or `sudo npm run demo`)');
-  buildIfNeeded();
+  if (!agentOnly) buildIfNeeded();
   const tsx = join(root, 'node_modules/tsx/dist/cli.mjs');
   const agentToken = ensureToken(stateDir, 'agent.token');
-  const webToken = ensureToken(stateDir, 'web.token');
   const [, agentUrl] = await startChild('agent', [tsx, 'server/agent/main.ts'], { ...env, CGDASH_STATE_DIR: stateDir }, /cgdash agent: listening on (\S+)/);
+  const loginUrl = agentOnly ? null : await startWeb(tsx, agentUrl, agentToken);
+  if (demo) {
+    const unlimited = { cpuPercent: null, memoryBytes: null };
+    await startTenant(agentUrl, agentToken, 'bob', unlimited, 'yes > /dev/null');
+    // alice grows to ~180 MiB of buffers (+ ~45 MiB of Node itself) under 256 MiB: near her limit, not over it.
+    await startTenant(agentUrl, agentToken, 'alice', { ...unlimited, memoryBytes: '256M' },
+      `${process.execPath} --expose-gc ${join(root, 'scripts/demo/mem-grower.mjs')}`, { TARGET_MIB: '180' });
+    await startTenant(agentUrl, agentToken, 'eve', { ...unlimited, cpuPercent: 25 }, 'sleep infinity');
+  }
+  log(loginUrl ? `ready. Open ${loginUrl}` : `ready. Agent at ${agentUrl} (token in ${join(stateDir, 'agent.token')}); no web server (--agent-only)`);
+  log('Ctrl-C stops it.');
+}
+
+/** Starts the web server (as CGDASH_WEB_USER when root) against the agent; resolves with its login URL. */
+async function startWeb(tsx: string, agentUrl: string, agentToken: string): Promise<string> {
+  const webToken = ensureToken(stateDir, 'web.token');
   const user = webUser();
   const webEnv: Record<string, string | undefined> = {
     PATH: env.PATH, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', HOME: '/tmp',
@@ -132,16 +149,7 @@ async function main() {
   const webReady = startChild('web', [tsx, 'server/web/main.ts'], webEnv, /cgdash web: login at (\S+)/, user);
   if (user) log(`web server runs as user ${user.name} (uid ${user.uid}); only the agent runs as root`);
   const [, loginUrl] = await webReady;
-  if (demo) {
-    const unlimited = { cpuPercent: null, memoryBytes: null };
-    await startTenant(agentUrl, agentToken, 'bob', unlimited, 'yes > /dev/null');
-    // alice grows to ~180 MiB of buffers (+ ~45 MiB of Node itself) under 256 MiB: near her limit, not over it.
-    await startTenant(agentUrl, agentToken, 'alice', { ...unlimited, memoryBytes: '256M' },
-      `${process.execPath} --expose-gc ${join(root, 'scripts/demo/mem-grower.mjs')}`, { TARGET_MIB: '180' });
-    await startTenant(agentUrl, agentToken, 'eve', { ...unlimited, cpuPercent: 25 }, 'sleep infinity');
-  }
-  log(`ready. Open ${loginUrl}`);
-  log('Ctrl-C stops it.');
+  return loginUrl;
 }
 
 process.once('SIGINT', () => void shutdown(0));
