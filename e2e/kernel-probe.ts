@@ -4,6 +4,8 @@
  * sandbox's own kernel files through test/helpers/kernel-files.ts (which names the v1 and the v2 file)
  * and returns plain JSON, because in the VM run it is evaluated inside the guest and sent back.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { flatKeyed, kernelCpuQuotaUsec, kernelFrozen, kernelMemoryLimit, kernelProcs, readSandboxFile, type LayoutAndParent } from '../test/helpers/kernel-files';
 
 /** v1 stores "no memory limit" as the largest page-aligned long; anything above 2^62 means unlimited. */
@@ -26,6 +28,14 @@ export const PROBES = {
   cpuUsageUsec: (tp: LayoutAndParent, name: string) => {
     const raw = readSandboxFile(tp, name, { v1: ['cpuacct', 'cpuacct.usage'], v2: 'cpu.stat' });
     return String(tp.layout.kind === 'v2' ? flatKeyed(raw, 'usage_usec') : BigInt(raw) / 1000n);
+  },
+  /**
+   * The group's CPU pressure file, where the agent looks for it: on v2 the sandbox's own cpu.pressure,
+   * on hybrid the same path under the cgroup2 mount (cgdash does not create it); null when there is none.
+   */
+  cpuPressure: (tp: LayoutAndParent, name: string) => {
+    const file = tp.layout.unified ? join(tp.layout.unified, tp.parent, name, 'cpu.pressure') : null;
+    return file && existsSync(file) ? readFileSync(file, 'utf8').trim() : null;
   },
   /** PIDs in the group's cgroup.procs. */
   procs: (tp: LayoutAndParent, name: string) => kernelProcs(tp, name),

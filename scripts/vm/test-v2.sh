@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# `npm run test:v2`: the real-cgroup integration tests on a real cgroup v2 kernel. Boots the VM of
-# scripts/vm/run.sh once (Debian's kernel, cgroup_no_v1=all, TCG) and runs, inside it, with the
-# host's node and this checkout:
-#   node --import tsx --test <V2_TESTS, or the files given as arguments>
-# Prints one closing line "v2: N passed, N failed" and exits non-zero when any test failed or the
-# VM did not boot (then the console log is printed; the lane never skips).
+# `npm run test:v2`: the real-cgroup tests on a real cgroup v2 kernel, in two boots of the VM of
+# scripts/vm/run.sh (Debian's kernel, cgroup_no_v1=all, TCG):
+#   1. inside it, with the host's node and this checkout:
+#        node --import tsx --test <V2_TESTS, or the files given as arguments>
+#   2. (not when files are given) the Playwright e2e suite with CGDASH_E2E_TARGET=vm: the agent and
+#      the demo tenants in the guest, the web server and Chromium here (e2e/global-setup.ts).
+# Prints one closing line "v2: N passed, N failed" over both and exits non-zero when any test failed
+# or the VM did not boot (then the console log is printed; the lane never skips).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 # The real-cgroup tests whose kernel-file reads are parameterised by layout (test/helpers/kernel-files.ts).
 V2_TESTS=(test/integration/driver.test.ts test/integration/agent-api.test.ts)
-files=("$@"); [ ${#files[@]} -gt 0 ] || files=("${V2_TESTS[@]}")
+files=("$@"); run_e2e=1
+[ ${#files[@]} -gt 0 ] && run_e2e=0 || files=("${V2_TESTS[@]}")
 
 res=$(mktemp -d /tmp/cgdash-v2.XXXXXX)
 t0=$(date +%s)
@@ -33,6 +36,25 @@ if [ "$rc" -ne 0 ] || [ "$fail" -ne 0 ]; then
 else
   rm -rf "$res"
 fi
+
+e2e_rc=0
+if [ "$run_e2e" -eq 1 ]; then
+  echo "== cgroup v2 lane: the e2e suite against an agent in the VM"
+  [ -s .next/BUILD_ID ] || npx next build > "$res.build.log" 2>&1 || { cat "$res.build.log"; e2e_rc=1; }
+  rm -f "$res.build.log"
+  if [ "$e2e_rc" -eq 0 ]; then
+    CGDASH_E2E_TARGET=vm PLAYWRIGHT_JSON_OUTPUT_NAME="$res.e2e.json" npx playwright test -c e2e/playwright.config.ts --reporter=list,json
+    e2e_rc=$?
+  fi
+  read -r e2e_pass e2e_fail < <(node -e '
+    const fs = require("fs"); let s = { expected: 0, unexpected: 0, flaky: 0 };
+    try { s = JSON.parse(fs.readFileSync(process.argv[1], "utf8")).stats; } catch {}
+    console.log(`${s.expected + s.flaky} ${s.unexpected}`);' "$res.e2e.json")
+  rm -f "$res.e2e.json"
+  [ "$e2e_rc" -ne 0 ] && [ "$e2e_fail" -eq 0 ] && e2e_fail=1
+  echo "v2 integration: $pass passed, $fail failed; v2 e2e: $e2e_pass passed, $e2e_fail failed"
+  pass=$((pass + e2e_pass)); fail=$((fail + e2e_fail))
+fi
 echo "v2 lane took $(( $(date +%s) - t0 )) s"
 echo "v2: $pass passed, $fail failed"
-[ "$rc" -eq 0 ] && [ "$fail" -eq 0 ]
+[ "$rc" -eq 0 ] && [ "$fail" -eq 0 ] && [ "$e2e_rc" -eq 0 ]
