@@ -20,5 +20,6 @@ test.describe('pressure (PSI)', () => {
         .toContainText(/\d+\.\d\d\s?%/);
     }
     await expect(panel).not.toContainText('not available');
+    await sandboxPage.page.screenshot({ path: test.info().outputPath('sandbox-v2.png'), fullPage: true });
   });
 });
