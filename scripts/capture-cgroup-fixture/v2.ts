@@ -1,0 +1,187 @@
+/**
+ * The pure cgroup v2 capture (see scripts/capture-cgroup-fixture.ts), the same sandboxes as the v1
+ * capture plus what only v2 has:
+ *   bob          — memory.max 80M and pids.max 64; a memory hog (`tail` buffering /dev/zero) ran in it
+ *                  first and was OOM-killed; then cpu.max 5 % of the machine and memory.high 64M; ran
+ *                  `yes` for 1 s and was frozen with it inside (cgroup.freeze);
+ *   bob/worker1  — a child group made inside bob (as another tool would) holding a `sleep`; frozen with bob;
+ *   carol        — no limits, thawed, empty.
+ * It copies the parent's subtree at any depth and the root's own files (not its PID lists).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, relative } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createDriver } from '../../server/agent/cgroupfs/create-driver';
+import type { CgroupLayout } from '../../server/agent/cgroupfs/driver';
+import { confinedParentDir, confinedSandboxDir, makeCgroupDir, readCgroupFile, removeCgroupDirWithBackoff, writeCgroupFile } from '../../server/agent/cgroupfs/files';
+import {
+  attempt, captureHostFiles, captureProcesses, copyDirFiles, copyGroupTree, FIXTURE_PARENT, killOwnChildren, memberPidMap, readmeCpus,
+  readmeHeader, readmeHostAndPids, readmeSkipped, rewritePidLists, waitForPsiAverages, writeMountinfo, writePasswd,
+} from './shared';
+
+const MIB = 1024n * 1024n;
+/** How long the OOM-killed hog may take to fill 80M under emulation. */
+const HOG_LIMIT_MS = 120_000;
+
+/** A shell that waits for a line on stdin and then runs `script` (so it can be moved into a group first). */
+function spawnWaiting(script: string): ChildProcess {
+  return spawn('sh', ['-c', `read _ ; ${script}`], { stdio: ['pipe', 'ignore', 'ignore'] });
+}
+
+export async function captureV2(layout: CgroupLayout, out: string, parent: string): Promise<void> {
+  const mount = layout.unified!;
+  const cpuCount = availableParallelism();
+  const driver = createDriver({ hostRoot: '/', layout, parent, cpuCount });
+  const parentDir = confinedParentDir(mount, parent);
+  const bobDir = confinedSandboxDir(mount, parent, 'bob');
+  const workerDir = join(bobDir, 'worker1');
+  const yes = spawnWaiting('exec yes > /dev/null');
+  const worker = spawnWaiting('exec sleep 3600');
+  // GNU tail keeps every buffer until it has seen 10 newlines; /dev/zero has none, so it grows until the OOM kill.
+  const hog = spawnWaiting('head -c 268435456 /dev/zero | tail');
+  /** Groups this run made inside a sandbox (the driver does not know them), removed before the sandboxes. */
+  const madeChildren: string[] = [];
+  try {
+    await driver.ensureParent();
+    await driver.create('bob');
+    await driver.create('carol');
+    await driver.setMemoryLimit('bob', 80n * MIB);
+    writeCgroupFile(bobDir, 'pids.max', '64');
+    // Before the CPU quota: at 5 % of a CPU under emulation the hog would take minutes to fill 80M.
+    const hogStatus = await runHog(driver, bobDir, hog);
+    await driver.setCpuQuota('bob', { quotaUsec: BigInt(Math.round(0.05 * cpuCount * 100_000)), periodUsec: 100_000n });
+    writeCgroupFile(bobDir, 'memory.high', String(64n * MIB));
+    // Made by "another tool" inside bob. bob will hold processes, so it enables no controllers for it.
+    makeCgroupDir(workerDir);
+    madeChildren.push(workerDir);
+    await driver.movePid('bob', yes.pid!);
+    writeCgroupFile(workerDir, 'cgroup.procs', String(worker.pid!));
+    checkMembership(yes.pid!, `/${parent}/bob`);
+    checkMembership(worker.pid!, `/${parent}/bob/worker1`);
+    yes.stdin!.end('go\n');
+    worker.stdin!.end('go\n');
+    await sleep(1000);
+    await driver.freeze('bob');
+    const psiWait = await waitForPsiAverages(bobDir);
+    rmSync(out, { recursive: true, force: true });
+    const skipped: string[] = [];
+    // The root's own files (controllers, subtree_control, cpuset.cpus.effective…), not the PIDs of the whole machine.
+    copyDirFiles(mount, join(out, mount), skipped, ['cgroup.procs', 'cgroup.threads']);
+    copyGroupTree(parentDir, join(out, mount, FIXTURE_PARENT), skipped);
+    const pidMap = memberPidMap([parentDir]);
+    rewritePidLists(join(out, 'sys/fs/cgroup'), pidMap);
+    writeMountinfo(out);
+    captureHostFiles(out);
+    const users = captureProcesses(out, pidMap);
+    writePasswd(out, users);
+    writeReadme(out, mount, skipped.map((p) => relative('/', p).replace(parent, FIXTURE_PARENT)), pidMap, users, { psiWait, hogStatus });
+    console.log(`captured ${out} (${pidMap.size} member PIDs rewritten, ${skipped.length} unreadable files skipped)`);
+  } finally {
+    await cleanUp(driver, parentDir, madeChildren, [yes, worker, hog]);
+  }
+}
+
+/**
+ * Moves the hog into bob, lets it run until it ends (the OOM killer picks `tail`, the largest task in
+ * the group), and checks that bob's memory.events counts an oom_kill. Returns how it ended.
+ */
+async function runHog(driver: ReturnType<typeof createDriver>, bobDir: string, hog: ChildProcess): Promise<string> {
+  await driver.movePid('bob', hog.pid!);
+  const ended = new Promise<string>((resolve) => hog.once('exit', (code, signal) => resolve(signal ?? `exit status ${code}`)));
+  hog.stdin!.end('go\n');
+  const how = await Promise.race([ended, sleep(HOG_LIMIT_MS).then(() => null)]);
+  if (how === null) throw new Error(`the memory hog did not end within ${HOG_LIMIT_MS} ms`);
+  const oomKills = /^oom_kill (\d+)$/m.exec(readCgroupFile(bobDir, 'memory.events'))?.[1];
+  if (oomKills === undefined || oomKills === '0') throw new Error(`the memory hog ended (${how}) but bob's memory.events counts no oom_kill`);
+  return how;
+}
+
+/** Asserts that `pid` is in `want` (/proc/<pid>/cgroup has one line, `0::<path>`, on a pure v2 host). */
+function checkMembership(pid: number, want: string): void {
+  const text = readFileSync(`/proc/${pid}/cgroup`, 'utf8').trim();
+  if (text !== `0::${want}`) throw new Error(`PID ${pid} is not in ${want}: ${text}`);
+}
+
+/**
+ * Ends the run's processes and removes everything the run made, whatever failed before; each step is
+ * tried on its own and a failure is printed (exit code 1). Order: SIGKILL to our own children by
+ * PID; driver.kill of each sandbox (cgroup.kill: the whole subtree, frozen tasks included); the groups
+ * made inside sandboxes; driver.remove of each sandbox; the parent.
+ */
+async function cleanUp(driver: ReturnType<typeof createDriver>, parentDir: string, madeChildren: string[], children: ChildProcess[]): Promise<void> {
+  await killOwnChildren(children);
+  let names: string[] = [];
+  await attempt('listing the sandboxes', async () => { names = await driver.listSandboxes(); });
+  for (const name of names) await attempt(`kill ${name}`, () => driver.kill(name));
+  for (const dir of [...madeChildren].reverse()) await attempt(`rmdir ${dir}`, () => removeCgroupDirWithBackoff(dir));
+  for (const name of names) await attempt(`remove ${name}`, () => driver.remove(name));
+  if (existsSync(parentDir)) await attempt(`rmdir ${parentDir}`, () => rmdirSync(parentDir));
+}
+
+/** The documented way to run this capture (scripts/vm/README.md has the same). */
+const captureCommand = (name: string) => `CGDASH_VM_RESULTS=/tmp/cgdash-capture scripts/vm/run.sh --timeout 600 -- sh -c \\
+  'echo 0 > /sys/devices/system/cpu/cpu1/online && exec node --import tsx scripts/capture-cgroup-fixture.ts --out /run/cgdash-vm/${name}'
+rm -rf test/fixtures/cgroupfs/${name} && cp -r /tmp/cgdash-capture/${name} test/fixtures/cgroupfs/`;
+
+/** Says so when CPUs were offline at capture time (the documented command takes CPU 1 of the VM offline). */
+function cpusNote(): string {
+  const possible = readFileSync('/sys/devices/system/cpu/possible', 'utf8').trim();
+  const online = readFileSync('/sys/devices/system/cpu/online', 'utf8').trim();
+  if (possible === online) return '';
+  return `; \`possible\`: \`${possible}\`: the other CPUs were taken offline
+  before the capture (\`echo 0 > /sys/devices/system/cpu/cpu<N>/online\`, in the VM), so that the tree's CPU count differs
+  from the 2-CPU build machine's and a test sees whether a count comes from the tree`;
+}
+
+/** What the io.stat files hold: empty unless a group did block I/O (the VM's root is 9p). */
+function ioStats(parentOut: string): string {
+  const files = ['', 'bob', 'carol'].map((g) => join(parentOut, g, 'io.stat'));
+  const used = files.filter((f) => readFileSync(f, 'utf8').trim() !== '');
+  if (used.length === 0) return 'Every `io.stat` (parent, bob, carol) is empty: nothing in them read or wrote a block device (the VM\'s root is 9p).';
+  return `\`io.stat\` lists devices in: ${used.map((f) => `\`${relative(join(parentOut, '..'), f)}\``).join(', ')}.`;
+}
+
+function writeReadme(out: string, mount: string, skipped: string[], pidMap: Map<number, number>, uids: Set<number>, run: { psiWait: string; hogStatus: string }): void {
+  const cg = (rel: string) => readFileSync(join(out, mount, rel), 'utf8').trim();
+  const events = cg('cgdash/bob/memory.events').replace(/\n/g, ', ');
+  const text = `${readmeHeader(out)}
+- Layout: pure cgroup v2, cgroup2 mounted at \`${mount}\`
+- Captured: ${new Date().toISOString()}
+${readmeCpus()}${cpusNote()}
+
+How: the build machine is cgroup v1 hybrid, so this ran in the pure-v2 VM of \`scripts/vm/\` (Debian's
+kernel booted with \`cgroup_no_v1=all\`, see scripts/vm/README.md), from the repository root on the host:
+
+\`\`\`
+${captureCommand(out.split('/').pop()!)}
+\`\`\`
+
+Contents (the capture's \`cgdash-fixture-<hex>\` parent is renamed to \`cgdash\`):
+
+- \`proc/self/mountinfo\`: the cgroup lines of the capturing process's mountinfo.
+- \`sys/fs/cgroup/\` (the root): its own files as they were after the driver's \`ensureParent()\`, which enabled
+  the controllers cgdash wants in the root's \`cgroup.subtree_control\` (\`${cg('cgroup.subtree_control')}\`; the root offers
+  \`${cg('cgroup.controllers')}\`), and \`cpuset.cpus.effective\` \`${cg('cpuset.cpus.effective')}\`. Not its
+  \`cgroup.procs\` / \`cgroup.threads\` (every process of the guest).
+- \`sys/fs/cgroup/cgdash\`: the parent, made by the driver (\`cgroup.subtree_control\` \`${cg('cgdash/cgroup.subtree_control')}\`).
+- \`sys/fs/cgroup/cgdash/bob\`: \`memory.max\` \`${cg('cgdash/bob/memory.max')}\` (80M) and \`pids.max\` \`${cg('cgdash/bob/pids.max')}\`.
+  First a memory hog (\`sh -c 'head -c 268435456 /dev/zero | tail'\`, tail buffering a line that never ends)
+  ran in bob until the OOM killer ended it (the shell ended by ${run.hogStatus}), so \`memory.events\` reads
+  ${events}. Then \`cpu.max\` \`${cg('cgdash/bob/cpu.max')}\` (5 % of the machine; written after the hog,
+  which at 5 % of a CPU under emulation would take minutes) and \`memory.high\` \`${cg('cgdash/bob/memory.high')}\`
+  (64M; written after the OOM, so \`high\` counts no event). Then \`yes\` ran in bob for about 1 s and bob was
+  frozen through \`cgroup.freeze\` with \`yes\` still inside (\`cgroup.events\`: ${cg('cgdash/bob/cgroup.events').replace(/\n/g, ', ')}). The
+  kernel recomputes PSI averages only every 2 s, so after freezing bob the capture ${run.psiWait}.
+- \`sys/fs/cgroup/cgdash/bob/worker1\`: a child group made inside bob (as another tool would), holding
+  \`sleep 3600\`. bob holds a process, so the no-internal-process rule lets it enable no domain controller
+  for its children (\`cgroup.subtree_control\` empty): worker1 has only the core files, \`cpu.stat\` and the
+  PSI files. Frozen because bob is (\`cgroup.freeze\` \`${cg('cgdash/bob/worker1/cgroup.freeze')}\`, \`cgroup.events\`: ${cg('cgdash/bob/worker1/cgroup.events').replace(/\n/g, ', ')}).
+- \`sys/fs/cgroup/cgdash/carol\`: no limits (\`cpu.max\` \`${cg('cgdash/carol/cpu.max')}\`, \`memory.max\` \`${cg('cgdash/carol/memory.max')}\`, \`pids.max\` \`${cg('cgdash/carol/pids.max')}\`), thawed, empty.
+- ${ioStats(join(out, mount, FIXTURE_PARENT))}
+${readmeHostAndPids(pidMap, uids)}
+
+${readmeSkipped(skipped)}`;
+  writeFileSync(join(out, 'README.md'), text);
+}
