@@ -123,7 +123,11 @@ class V2Driver implements CgroupDriver {
   }
 
   async kill(name: string): Promise<number> {
-    return killGroup(this.requireDir(name));
+    const dir = this.requireDir(name);
+    // cgroup.kill ends the whole subtree, but cgroup.procs lists only the group's own members: the
+    // child groups' processes are counted and waited for too (a tenant's processes may all be in them).
+    const childDirs = (await this.listChildren(name)).map((p) => confinedChildDir(this.mount, this.opts.parent, p));
+    return killGroup(dir, childDirs);
   }
 
   async create(name: string): Promise<void> {
