@@ -31,8 +31,11 @@ export interface IoCounters { readBytes: bigint; writeBytes: bigint; readOps: bi
 
 /**
  * v2 io.stat → counters per device ("major:minor"). Only rbytes/wbytes/rios/wios are taken; other
- * keys (dbytes, dios, iocost's cost.*) are ignored. A device line without one of the four, or with a
- * non-integer value, throws CgroupParseError. Empty content (no I/O yet) → empty record.
+ * keys (dbytes, dios, iocost's cost.*) are ignored. The kernel prints the four only when one of them
+ * is non-zero: a device the group has a blkg for but no I/O on yet (e.g. right after io.max was set
+ * for it) is a bare "254:0 " line (seen on Linux 6.1, blkcg_print_one_stat), read as all zero. A line
+ * with some of the four but not all, or with a non-integer value, throws CgroupParseError. Empty
+ * content (no I/O yet) → empty record.
  */
 export function parseIoStat(text: string, file = 'io.stat'): Record<string, IoCounters> {
   const out: Record<string, IoCounters> = {};
@@ -43,6 +46,10 @@ export function parseIoStat(text: string, file = 'io.stat'): Record<string, IoCo
       return BigInt(v);
     };
     if (!/^\d+:\d+$/.test(device)) throw new CgroupParseError(file, line, lineText, 'expected a "major:minor" device');
+    if (!['rbytes', 'wbytes', 'rios', 'wios'].some((k) => values.has(k))) {
+      out[device] = { readBytes: 0n, writeBytes: 0n, readOps: 0n, writeOps: 0n };
+      continue;
+    }
     out[device] = { readBytes: get('rbytes'), writeBytes: get('wbytes'), readOps: get('rios'), writeOps: get('wios') };
   }
   return out;
