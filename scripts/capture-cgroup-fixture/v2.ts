@@ -38,7 +38,8 @@ export async function captureV2(layout: CgroupLayout, out: string, parent: strin
   const bobDir = confinedSandboxDir(mount, parent, 'bob');
   const workerDir = join(bobDir, 'worker1');
   const yes = spawnWaiting('exec yes > /dev/null');
-  const worker = spawnWaiting('exec sleep 3600');
+  // Started at once: it only sleeps, and under bob's 5 % quota a shell could take seconds to exec it.
+  const worker = spawn('sleep', ['3600'], { stdio: 'ignore' });
   // GNU tail keeps every buffer until it has seen 10 newlines; /dev/zero has none, so it grows until the OOM kill.
   const hog = spawnWaiting('head -c 268435456 /dev/zero | tail');
   /** Groups this run made inside a sandbox (the driver does not know them), removed before the sandboxes. */
@@ -61,9 +62,10 @@ export async function captureV2(layout: CgroupLayout, out: string, parent: strin
     checkMembership(yes.pid!, `/${parent}/bob`);
     checkMembership(worker.pid!, `/${parent}/bob/worker1`);
     yes.stdin!.end('go\n');
-    worker.stdin!.end('go\n');
     await sleep(1000);
     await driver.freeze('bob');
+    checkCommand(yes.pid!, 'yes');
+    checkCommand(worker.pid!, 'sleep');
     const psiWait = await waitForPsiAverages(bobDir);
     rmSync(out, { recursive: true, force: true });
     const skipped: string[] = [];
@@ -96,6 +98,12 @@ async function runHog(driver: ReturnType<typeof createDriver>, bobDir: string, h
   const oomKills = /^oom_kill (\d+)$/m.exec(readCgroupFile(bobDir, 'memory.events'))?.[1];
   if (oomKills === undefined || oomKills === '0') throw new Error(`the memory hog ended (${how}) but bob's memory.events counts no oom_kill`);
   return how;
+}
+
+/** Asserts that `pid` runs `comm` by now (the README says so). */
+function checkCommand(pid: number, comm: string): void {
+  const got = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  if (got !== comm) throw new Error(`PID ${pid} runs ${got}, not ${comm}`);
 }
 
 /** Asserts that `pid` is in `want` (/proc/<pid>/cgroup has one line, `0::<path>`, on a pure v2 host). */
