@@ -33,7 +33,10 @@ interface FixtureSpec {
   oomKills: number;
   /** File and content that PATCH {cpuPercent: 25} on carol must leave (25 % of cpuCount CPUs at a 100 ms period). */
   carolCpuFiles: (root: string) => Record<string, string>;
-  process: { pid: number; user: string; command: string };
+  /** Every captured member process, in PID order: the group it is in (relative to the parent), user, command. */
+  processes: Array<{ pid: number; cgroup: string; user: string; command: string }>;
+  /** A member's cgroup.procs file, relative to the root. */
+  procsFile: (cgroup: string) => string;
   /** The directory (relative to the root) holding a sandbox's cpu/memory/io.pressure files. */
   pressureDir: (name: string) => string;
   /** bob's operator fields, computed from the tree's files (SandboxSample names and units). */
@@ -64,7 +67,8 @@ const SPECS: FixtureSpec[] = [
     memoryUsageFile: (root, name) => read(root, `${CG}/memory/cgdash/${name}/memory.usage_in_bytes`),
     oomKills: 0,
     carolCpuFiles: () => ({ [`${CG}/cpu/cgdash/carol/cpu.cfs_quota_us`]: '50000', [`${CG}/cpu/cgdash/carol/cpu.cfs_period_us`]: '100000' }),
-    process: { pid: 4194305, user: 'root', command: 'yes' },
+    processes: [{ pid: 4194305, cgroup: 'bob', user: 'root', command: 'yes' }],
+    procsFile: (cgroup) => `${CG}/cpu/cgdash/${cgroup}/cgroup.procs`,
     // The capture made the sandboxes' groups in the unified hierarchy too (cgdash never does); the v1 driver reads PSI there.
     pressureDir: (name) => `${CG}/unified/cgdash/${name}`,
     bobMetrics: (root) => {
@@ -87,22 +91,28 @@ const SPECS: FixtureSpec[] = [
     },
   },
   {
-    dir: 'v2-handmade-from-docs',
+    dir: 'v2-debian12-6.1',
     layout: 'v2',
-    cpuCount: 4,
+    // Captured with 1 of the VM's 2 CPUs online (see its README): not this 2-CPU machine's count.
+    cpuCount: 1,
     bobQuota: (root) => {
       const [quota, period] = read(root, `${CG}/cgdash/bob/cpu.max`).trim().split(' ').map(Number);
       return { quota, period };
     },
     memoryUsageFile: (root, name) => read(root, `${CG}/cgdash/${name}/memory.current`),
-    oomKills: 1,
-    carolCpuFiles: () => ({ [`${CG}/cgdash/carol/cpu.max`]: '100000 100000' }),
-    process: { pid: 4194305, user: 'alice', command: 'md5sum /dev/zero' },
+    oomKills: 1, // the capture's memory hog
+    carolCpuFiles: () => ({ [`${CG}/cgdash/carol/cpu.max`]: '25000 100000' }),
+    processes: [
+      { pid: 4194305, cgroup: 'bob', user: 'root', command: 'yes' },
+      { pid: 4194306, cgroup: 'bob/worker1', user: 'root', command: 'sleep 3600' },
+    ],
+    procsFile: (cgroup) => `${CG}/cgdash/${cgroup}/cgroup.procs`,
     pressureDir: (name) => `${CG}/cgdash/${name}`,
     bobMetrics: (root) => {
       const f = (name: string) => read(root, `${CG}/cgdash/bob/${name}`);
       return {
-        threads: f('cgroup.threads').split('\n').filter(Boolean).length,
+        // Subtree total: bob's and worker1's cgroup.threads.
+        threads: [f('cgroup.threads'), f('worker1/cgroup.threads')].join('').split('\n').filter(Boolean).length,
         pidsLimit: Number(f('pids.max')),
         'cpu.throttledSeconds': (flat(f('cpu.stat'), 'throttled_usec') * 1000) / 1e9,
         'memory.anonBytes': flat(f('memory.stat'), 'anon'),
@@ -190,7 +200,8 @@ for (const spec of SPECS) {
       assert.equal(bob.memory.oomKills, spec.oomKills);
       assert.equal(bob.frozen, true);
       assert.equal(bob.freezer, 'frozen');
-      assert.equal(bob.pids, 1);
+      // A sandbox's pids are its subtree's total (v2: bob's yes + worker1's sleep).
+      assert.equal(bob.pids, spec.processes.length);
 
       assert.equal(carol.cpu.limitPercent, null);
       assert.equal(carol.memory.limitBytes, null);
@@ -228,21 +239,19 @@ for (const spec of SPECS) {
         assert.deepEqual(detail.pressure, want, name);
         for (const r of ['cpu', 'memory', 'io'] as const) assert.notEqual(detail.pressure[r], null, `${name} ${r}`);
       }
-      if (spec.layout === 'hybrid') {
-        // The capture's 1 s of throttled `yes` left real CPU pressure in bob's unified group.
-        const bob = (await api('GET', '/api/v1/sandboxes/bob')).json as SandboxDetail;
-        const someAvg10 = bob.pressure.cpu?.someAvg10 ?? null;
-        assert.ok(someAvg10 !== null && someAvg10 > 0, `bob cpu some avg10 ${someAvg10}`);
-      }
+      // The capture's 1 s of throttled `yes` left real CPU pressure in bob's (on hybrid: unified) group.
+      const bob = (await api('GET', '/api/v1/sandboxes/bob')).json as SandboxDetail;
+      const someAvg10 = bob.pressure.cpu?.someAvg10 ?? null;
+      assert.ok(someAvg10 !== null && someAvg10 > 0, `bob cpu some avg10 ${someAvg10}`);
     });
 
     test('GET /api/v1/sandboxes/bob shows the child groups and the cpuset the tree holds', async () => {
       const bob = (await api('GET', '/api/v1/sandboxes/bob')).json as SandboxDetail;
       if (spec.layout === 'v2') {
-        // bob/worker1: core files only (no controllers enabled below bob), frozen with bob, no processes.
-        assert.deepEqual(bob.children!.map((c) => [c.name, c.pids, c.freezer, c.cpu.limitPercent, c.memory.usageBytes, c.children]), [['bob/worker1', 0, 'frozen', null, null, []]]);
-        // Only the root has cpuset.cpus.effective (0-3): every group may use all 4 CPUs; the ceiling is the quota.
-        assert.equal(bob.cpu.cpusetCpus, 4);
+        // bob/worker1: core files only (no controllers enabled below bob), frozen with bob, its sleep inside.
+        assert.deepEqual(bob.children!.map((c) => [c.name, c.pids, c.freezer, c.cpu.limitPercent, c.memory.usageBytes, c.children]), [['bob/worker1', 1, 'frozen', null, null, []]]);
+        // Only the root has cpuset.cpus.effective ("0"): every group may use the 1 CPU; the ceiling is the quota.
+        assert.equal(bob.cpu.cpusetCpus, 1);
         assert.equal(bob.cpu.effectiveLimitPercent, bob.cpu.limitPercent);
         assert.equal(bob.children![0].cpu.effectiveLimitPercent, bob.cpu.limitPercent, 'a child is capped by its sandbox');
       } else {
@@ -251,29 +260,32 @@ for (const spec of SPECS) {
         assert.equal(bob.cpu.cpusetCpus, null);
         assert.equal(bob.cpu.effectiveLimitPercent, bob.cpu.limitPercent);
       }
-      assert.deepEqual(bob.processes.map((p) => p.cgroup), ['bob']);
+      assert.deepEqual(bob.processes.map((p) => p.cgroup).sort(), spec.processes.map((p) => p.cgroup).sort());
     });
 
-    test('GET /api/v1/sandboxes/bob lists the captured process with user and command from the tree', async () => {
+    test('GET /api/v1/sandboxes/bob lists the captured processes with group, user and command from the tree', async () => {
       const r = await api('GET', '/api/v1/sandboxes/bob');
       assert.equal(r.status, 200, JSON.stringify(r.json));
       const detail = r.json as SandboxDetail;
-      assert.equal(detail.processes.length, 1, JSON.stringify(detail.processes));
-      const [p] = detail.processes;
-      const dir = `proc/${spec.process.pid}`;
-      assert.equal(p.pid, spec.process.pid);
-      assert.equal(read(root, `${CG}/${spec.layout === 'v2' ? '' : 'cpu/'}cgdash/bob/cgroup.procs`).trim(), String(p.pid));
-      assert.equal(p.user, spec.process.user);
-      assert.match(read(root, 'etc/passwd'), new RegExp(`^${p.user}:x:${/^Uid:\s+(\d+)/m.exec(read(root, `${dir}/status`))![1]}:`, 'm'));
-      assert.equal(p.command, spec.process.command);
-      assert.equal(p.command, read(root, `${dir}/cmdline`).split('\0').filter(Boolean).join(' '));
-      assert.equal(p.state, read(root, `${dir}/stat`).split(') ')[1][0]);
-      assert.equal(p.rssBytes, Number(/^VmRSS:\s+(\d+) kB/m.exec(read(root, `${dir}/status`))![1]) * 1024);
-      const statFields = read(root, `${dir}/stat`).split(') ')[1].split(' '); // [0] is field 3 (state)
-      assert.equal(p.threads, Number(statFields[20 - 3]));
-      const btime = Number(/^btime (\d+)$/m.exec(read(root, 'proc/stat'))![1]);
-      assert.equal(p.startTime, btime * 1000 + Math.round((Number(statFields[22 - 3]) * 1000) / readClockTicks()));
-      assert.ok(p.cpuPercent === null || p.cpuPercent === 0, `a captured process's ticks never move, got ${p.cpuPercent}`);
+      const got = [...detail.processes].sort((a, b) => a.pid - b.pid);
+      assert.deepEqual(got.map((p) => p.pid), spec.processes.map((p) => p.pid), JSON.stringify(detail.processes));
+      for (const [i, want] of spec.processes.entries()) {
+        const p = got[i];
+        const dir = `proc/${want.pid}`;
+        assert.equal(p.cgroup, want.cgroup);
+        assert.equal(read(root, spec.procsFile(want.cgroup)).trim(), String(p.pid));
+        assert.equal(p.user, want.user);
+        assert.match(read(root, 'etc/passwd'), new RegExp(`^${p.user}:x:${/^Uid:\s+(\d+)/m.exec(read(root, `${dir}/status`))![1]}:`, 'm'));
+        assert.equal(p.command, want.command);
+        assert.equal(p.command, read(root, `${dir}/cmdline`).split('\0').filter(Boolean).join(' '));
+        assert.equal(p.state, read(root, `${dir}/stat`).split(') ')[1][0]);
+        assert.equal(p.rssBytes, Number(/^VmRSS:\s+(\d+) kB/m.exec(read(root, `${dir}/status`))![1]) * 1024);
+        const statFields = read(root, `${dir}/stat`).split(') ')[1].split(' '); // [0] is field 3 (state)
+        assert.equal(p.threads, Number(statFields[20 - 3]));
+        const btime = Number(/^btime (\d+)$/m.exec(read(root, 'proc/stat'))![1]);
+        assert.equal(p.startTime, btime * 1000 + Math.round((Number(statFields[22 - 3]) * 1000) / readClockTicks()));
+        assert.ok(p.cpuPercent === null || p.cpuPercent === 0, `a captured process's ticks never move, got ${p.cpuPercent}`);
+      }
       assert.equal((await api('GET', '/api/v1/sandboxes/carol')).json.processes.length, 0);
     });
 

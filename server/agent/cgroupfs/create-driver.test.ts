@@ -15,14 +15,14 @@ describe('createDriver()', () => {
   });
 
   test('createDriver() gives the v2 driver on a pure v2 host', () => {
-    const root = join(FIXTURES, 'v2-handmade-from-docs');
+    const root = join(FIXTURES, 'v2-debian12-6.1');
     const layout = loadLayout(root);
     assert.equal(layout.kind, 'v2');
     assert.equal(createDriver({ hostRoot: root, layout, parent: 'cgdash', cpuCount: 2 }).kind, 'v2');
   });
 
   test('createDriver() refuses a parent that escapes the cgroup mount', () => {
-    const root = join(FIXTURES, 'v2-handmade-from-docs');
+    const root = join(FIXTURES, 'v2-debian12-6.1');
     assert.throws(() => createDriver({ hostRoot: root, layout: loadLayout(root), parent: '../etc', cpuCount: 2 }), /escapes the cgroup mount/);
   });
 });

@@ -6,7 +6,8 @@ import { parseFlatKeyed, pickKey } from './flat-keyed';
 const isParseError = (file: string) => (e: unknown) => e instanceof CgroupParseError && e.file === file;
 
 describe('parseFlatKeyed()', () => {
-  // Real contents read on this machine (Linux 6.18, v1 hybrid), and v2 files from the fixture.
+  // Real contents read on this machine (Linux 6.18, v1 hybrid), and pure-v2 files of bob in the
+  // v2-debian12-6.1 capture (Linux 6.1; its memory.events after one OOM kill).
   const ok: Array<[string, string, Record<string, bigint>]> = [
     ['cpu.stat', 'nr_periods 0\nnr_throttled 0\nthrottled_time 0\nnr_bursts 0\nburst_time 0\n',
       { nr_periods: 0n, nr_throttled: 0n, throttled_time: 0n, nr_bursts: 0n, burst_time: 0n }],
@@ -14,8 +15,10 @@ describe('parseFlatKeyed()', () => {
     ['memory.oom_control', 'oom_kill_disable 0\nunder_oom 0\noom_kill 3\n', { oom_kill_disable: 0n, under_oom: 0n, oom_kill: 3n }],
     ['cpu.stat', 'usage_usec 142558103\nuser_usec 96037924\nsystem_usec 46520179\nnice_usec 0\n',
       { usage_usec: 142558103n, user_usec: 96037924n, system_usec: 46520179n, nice_usec: 0n }],
-    ['memory.events', 'low 0\nhigh 0\nmax 12\noom 1\noom_kill 1\noom_group_kill 0\n',
-      { low: 0n, high: 0n, max: 12n, oom: 1n, oom_kill: 1n, oom_group_kill: 0n }],
+    ['cpu.stat', 'usage_usec 4952847\nuser_usec 494872\nsystem_usec 4457975\nnr_periods 15\nnr_throttled 13\nthrottled_usec 1126071\nnr_bursts 0\nburst_usec 0\n',
+      { usage_usec: 4952847n, user_usec: 494872n, system_usec: 4457975n, nr_periods: 15n, nr_throttled: 13n, throttled_usec: 1126071n, nr_bursts: 0n, burst_usec: 0n }],
+    ['memory.events', 'low 0\nhigh 0\nmax 83\noom 1\noom_kill 1\noom_group_kill 0\n',
+      { low: 0n, high: 0n, max: 83n, oom: 1n, oom_kill: 1n, oom_group_kill: 0n }],
     ['cgroup.events', 'populated 1\nfrozen 0\n', { populated: 1n, frozen: 0n }],
     ['cpuacct.usage_big', 'usage 18446744073709551615\n', { usage: 18446744073709551615n }],
     ['memory.stat', 'total_inactive_file -4096\n', { total_inactive_file: 0n }],
