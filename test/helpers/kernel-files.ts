@@ -5,7 +5,7 @@
  * Each reader says which file it reads on which layout; the values are the kernel's, in the
  * kernel's units. Hybrid hosts are v1 here (their controllers are all bound to v1 hierarchies).
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CgroupLayout, V1Controller } from '../../server/agent/cgroupfs/driver';
 
@@ -99,4 +99,78 @@ export function procCgroupMismatches(tp: LayoutAndParent, name: string, pid: num
   return V1_MANAGED.filter((c) => tp.layout.v1[c] !== undefined)
     .filter((c) => !new RegExp(`:([^:]*,)?${c}(,[^:]*)?:${want.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\n`).test(text))
     .map((c) => `${c}:${want} not in ${JSON.stringify(text)}`);
+}
+
+/**
+ * How much longer to wait for anything timed: 1 on v1 (the build machine), 4 on v2. The only v2
+ * kernel these tests run on is the VM lane's, under an emulated CPU (scripts/vm/, TCG), where each
+ * agent round trip and process start takes several times longer. Stretches windows and deadlines
+ * only, never a bound on a measured value.
+ */
+export function timeFactor(tp: Pick<LayoutAndParent, 'layout'>): number {
+  return tp.layout.kind === 'v2' ? 4 : 1;
+}
+
+/** Cumulative CPU time of the group in ns. v1: cpuacct.usage (ns); v2: usage_usec in cpu.stat (µs, × 1000). */
+export function kernelCpuUsageNs(tp: LayoutAndParent, name: string): bigint {
+  const text = readSandboxFile(tp, name, { v1: ['cpuacct', 'cpuacct.usage'], v2: 'cpu.stat' });
+  return isV2(tp) ? flatKeyed(text, 'usage_usec') * 1000n : BigInt(text);
+}
+
+/** Block I/O counters of one device, cumulative. */
+export interface KernelIoCounters { readBytes: bigint; writeBytes: bigint; readOps: bigint; writeOps: bigint }
+
+/**
+ * Block I/O per device ("major:minor" → counters) as the kernel counts it for the group.
+ * v1: blkio.throttle.io_service_bytes and blkio.throttle.io_serviced ("254:0 Read N" lines; they
+ * only count on a disk with blk-throttle set up, see metrics.test.ts); v2: io.stat
+ * ("254:0 rbytes=N wbytes=N rios=N wios=N …"). A device the group never did I/O on is absent.
+ */
+export function kernelIo(tp: LayoutAndParent, name: string): Record<string, KernelIoCounters> {
+  const out: Record<string, KernelIoCounters> = {};
+  const dev = (d: string) => (out[d] ??= { readBytes: 0n, writeBytes: 0n, readOps: 0n, writeOps: 0n });
+  if (isV2(tp)) {
+    for (const line of readSandboxFile(tp, name, { v1: ['blkio', 'blkio.throttle.io_service_bytes'], v2: 'io.stat' }).split('\n').filter(Boolean)) {
+      const [d, ...pairs] = line.split(' ');
+      const kv = new Map(pairs.map((p) => p.split('=') as [string, string]));
+      Object.assign(dev(d), {
+        readBytes: BigInt(kv.get('rbytes') ?? 0), writeBytes: BigInt(kv.get('wbytes') ?? 0),
+        readOps: BigInt(kv.get('rios') ?? 0), writeOps: BigInt(kv.get('wios') ?? 0),
+      });
+    }
+    return out;
+  }
+  const v1Lines = (file: string) => readFileSync(join(sandboxDir(tp, name, 'blkio'), file), 'utf8').split('\n')
+    .map((l) => /^(\d+:\d+) (Read|Write) (\d+)$/.exec(l)).filter((m): m is RegExpExecArray => m !== null);
+  for (const [, d, op, n] of v1Lines('blkio.throttle.io_service_bytes')) dev(d)[op === 'Read' ? 'readBytes' : 'writeBytes'] = BigInt(n);
+  for (const [, d, op, n] of v1Lines('blkio.throttle.io_serviced')) dev(d)[op === 'Read' ? 'readOps' : 'writeOps'] = BigInt(n);
+  return out;
+}
+
+/**
+ * Raw PSI text ("some avg10=… total=…\nfull …") of the group for `resource`, or null when the kernel
+ * has none for it. v2: <resource>.pressure in the group's directory (per cgroup, Linux ≥ 4.20 with
+ * CONFIG_PSI); v1: there is no per-group PSI in v1 hierarchies: only a cgroup2 group of the same path
+ * would have one, so this reads that file and gives null when it does not exist.
+ */
+export function kernelPressure(tp: LayoutAndParent, name: string, resource: 'cpu' | 'memory' | 'io'): string | null {
+  const dir = isV2(tp) ? sandboxDir(tp, name, 'cpu') : tp.layout.unified === null ? null : join(tp.layout.unified, tp.parent, name);
+  try {
+    return dir === null ? null : readFileSync(join(dir, `${resource}.pressure`), 'utf8').trim();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
+
+/** Times usage hit the limit. v1: memory.failcnt; v2 has no such counter (memory.events max counts something else) → null. */
+export function kernelMemoryFailcnt(tp: LayoutAndParent, name: string): bigint | null {
+  return isV2(tp) ? null : BigInt(readSandboxFile(tp, name, { v1: ['memory', 'memory.failcnt'], v2: 'memory.failcnt' }));
+}
+
+/** Names of kernel files in the managed parent's directory (v1: of the cpu hierarchy; v2: the one dir). */
+export function parentKernelFiles(tp: LayoutAndParent): string[] {
+  const mount = isV2(tp) ? tp.layout.unified : tp.layout.v1.cpu;
+  if (!mount) throw new Error('no cpu hierarchy in the layout');
+  return readdirSync(join(mount, tp.parent), { withFileTypes: true }).filter((d) => d.isFile()).map((d) => d.name);
 }

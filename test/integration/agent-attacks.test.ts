@@ -22,6 +22,9 @@ import { SandboxService } from '../../server/agent/sandboxes/service';
 import { BadInputError } from '../../server/agent/sandboxes/errors';
 import type { Sampler } from '../../server/agent/sampler/sampler';
 import { registerTestParent, removeTestParent, sweepStaleTestParents } from '../helpers/test-parent';
+import {
+  isV2, kernelCpuQuotaUsec, kernelMemoryLimit, kernelMemoryUsage, kernelOomKills, kernelProcs, parentKernelFiles, sandboxDirs, timeFactor,
+} from '../helpers/kernel-files';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -73,8 +76,10 @@ describe('agent under attack on real cgroups', { skip }, () => {
   };
   const auth = () => `Authorization: Bearer ${agent.token}\r\n`;
   const sandboxes = async (): Promise<string[]> => (await api('GET', '/api/v1/sandboxes')).json.map((s: { name: string }) => s.name);
-  const v1File = (controller: 'cpu' | 'memory' | 'freezer', name: string, file: string) =>
-    readFileSync(join(layout.v1[controller]!, parent, name, file), 'utf8').trim();
+  /** The layout and parent the kernel-file readers (test/helpers/kernel-files.ts) need. */
+  const lp = () => ({ layout, parent });
+  /** Stretches waits (not measured bounds) on the emulated v2 lane: timeFactor() in kernel-files.ts. */
+  const slow = () => timeFactor(lp());
   /** Children of the managed parent in every hierarchy (what the agent may have created). */
   const parentChildren = () => new Set(mounts.filter((m) => existsSync(join(m, parent)))
     .flatMap((m) => readdirSync(join(m, parent), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)));
@@ -106,7 +111,7 @@ describe('agent under attack on real cgroups', { skip }, () => {
     const s = ioClient(agent.url, { auth: { token: agent.token }, reconnection: false, transports: ['websocket'] });
     sockets.push(s);
     await new Promise<void>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error('socket.io did not connect')), 5000);
+      const t = setTimeout(() => reject(new Error('socket.io did not connect')), 5000 * slow());
       s.once('connect', () => { clearTimeout(t); resolve(); });
     });
     return s;
@@ -208,8 +213,9 @@ describe('agent under attack on real cgroups', { skip }, () => {
 
   test('wrong JSON types and values answer 400 and leave the kernel files as they were', async () => {
     assert.equal((await api('POST', '/api/v1/sandboxes', { name: 'types1', cpuPercent: 20, memoryBytes: '64M' })).status, 201);
-    const quota = v1File('cpu', 'types1', 'cpu.cfs_quota_us');
-    const limit = v1File('memory', 'types1', 'memory.limit_in_bytes');
+    const quota = kernelCpuQuotaUsec(lp(), 'types1');
+    const limit = kernelMemoryLimit(lp(), 'types1');
+    assert.equal(limit, 64n * 2n ** 20n);
     const bad = [
       '{"cpuPercent":"50"}', '{"cpuPercent":-0}', '{"cpuPercent":0}', '{"cpuPercent":1e308}', '{"cpuPercent":100.0001}', '{"cpuPercent":true}', '{"cpuPercent":[50]}',
       '{"memoryBytes":"0"}', '{"memoryBytes":"-1"}', '{"memoryBytes":"1e3"}', '{"memoryBytes":"  "}', '{"memoryBytes":"9999999T"}', '{"memoryBytes":""}',
@@ -218,8 +224,8 @@ describe('agent under attack on real cgroups', { skip }, () => {
       'null', '[]', '"str"', '42', '{not json', '{"cpuPercent":30',
     ];
     for (const body of bad) assertClearError(await api('PATCH', '/api/v1/sandboxes/types1', body), 400);
-    assert.equal(v1File('cpu', 'types1', 'cpu.cfs_quota_us'), quota);
-    assert.equal(v1File('memory', 'types1', 'memory.limit_in_bytes'), limit);
+    assert.equal(kernelCpuQuotaUsec(lp(), 'types1'), quota);
+    assert.equal(kernelMemoryLimit(lp(), 'types1'), limit);
     for (const m of ['PUT', 'DELETE', 'PATCH']) assertClearError(await api(m, '/api/v1/sandboxes'), 400, /not allowed/);
     assert.equal((await api('DELETE', '/api/v1/sandboxes/types1')).status, 204);
   });
@@ -238,17 +244,28 @@ describe('agent under attack on real cgroups', { skip }, () => {
       assertClearError(r, 409, /does not exist/);
       assert.equal(r.json.errno, 'ESRCH');
     }
-    assert.equal(v1File('cpu', 'pids1', 'cgroup.procs'), '');
+    assert.deepEqual(kernelProcs(lp(), 'pids1'), []);
     assert.equal((await api('DELETE', '/api/v1/sandboxes/pids1')).status, 204);
   });
 
   test('a name that is one of the parent\'s kernel files is refused with a true message, and nothing is left', async () => {
+    // Each layout's own file names: v1's cpu hierarchy has tasks, cpu.shares, …; a v2 directory has
+    // cpu.max, memory.max, … and no `tasks` (checked below: there it is an ordinary name).
+    const names = isV2(lp()) ? ['cgroup.procs', 'cpu.max', 'memory.max', 'cgroup.freeze'] : ['tasks', 'cpu.shares', 'cgroup.procs', 'cpu.cfs_quota_us'];
+    const files = parentKernelFiles(lp());
+    for (const name of names) assert.ok(files.includes(name), `${name} is not a kernel file of the parent: ${files.join(' ')}`);
     await createsNothing(async () => {
-      for (const name of ['tasks', 'cpu.shares', 'freezer.state', 'cgroup.procs']) {
+      for (const name of names) {
         assertClearError(await api('POST', '/api/v1/sandboxes', { name }), 409, /kernel file of that name/);
         assert.equal((await api('GET', `/api/v1/sandboxes/${name}`)).status, 404);
       }
     });
+    if (isV2(lp())) {
+      // v2 has no `tasks` file in a non-root group (cgroup.threads replaced it): the name is free.
+      assert.ok(!files.includes('tasks'));
+      assert.equal((await api('POST', '/api/v1/sandboxes', { name: 'tasks' })).status, 201);
+      assert.equal((await api('DELETE', '/api/v1/sandboxes/tasks')).status, 204);
+    }
   });
 
   test('concurrent creates of one name: exactly one 201, the others 409, one sandbox', async () => {
@@ -281,21 +298,37 @@ describe('agent under attack on real cgroups', { skip }, () => {
     const d2 = api('DELETE', '/api/v1/sandboxes/life2');
     const statuses = (await Promise.all([d1, d2])).map((r) => r.status).sort();
     assert.deepEqual(statuses, [204, 404]);
-    assert.equal(existsSync(join(layout.v1.cpu ?? layout.unified!, parent, 'life2')), false);
+    for (const dir of sandboxDirs(lp(), 'life2')) assert.equal(existsSync(dir), false, dir);
     await assertHealthy();
   });
 
-  test('a PATCH whose memory limit the kernel refuses answers 409 and leaves the CPU limit as it was', async () => {
+  test('a PATCH with a memory limit below what cannot be reclaimed: v1 refuses it (409 EBUSY) and puts the CPU limit back; v2 applies both and OOM-kills', async () => {
     await api('POST', '/api/v1/sandboxes', { name: 'patch1' });
     const holder = spawnGated(`exec ${JSON.stringify(process.execPath)} -e "globalThis.b = Buffer.alloc(64 * 1024 * 1024, 1); setInterval(() => {}, 1000)"`);
     assert.equal((await api('POST', '/api/v1/sandboxes/patch1/procs', { pid: holder.pid })).status, 200);
     holder.stdin!.end('go\n');
-    for (let i = 0; i < 100 && Number(v1File('memory', 'patch1', 'memory.usage_in_bytes')) < 60 * 2 ** 20; i++) await sleep(50);
-    const quota = v1File('cpu', 'patch1', 'cpu.cfs_quota_us');
+    for (let i = 0; i < 100 * slow() && kernelMemoryUsage(lp(), 'patch1') < 60n * 2n ** 20n; i++) await sleep(50);
+    assert.ok(kernelMemoryUsage(lp(), 'patch1') >= 60n * 2n ** 20n, 'the holder touched its 64 MiB');
+    const quota = kernelCpuQuotaUsec(lp(), 'patch1');
+    const oomBefore = kernelOomKills(lp(), 'patch1');
     const r = await api('PATCH', '/api/v1/sandboxes/patch1', { cpuPercent: 7, memoryBytes: '4M' });
-    assertClearError(r, 409, /memory\.limit_in_bytes.*EBUSY/);
-    assert.equal(r.json.errno, 'EBUSY');
-    assert.equal(v1File('cpu', 'patch1', 'cpu.cfs_quota_us'), quota, 'the CPU limit must be put back');
+    if (isV2(lp())) {
+      // v2 never refuses memory.max below usage: it reclaims, then OOM-kills inside the group
+      // (cgroup-v2.rst, memory.max). Nothing was refused, so both limits stay as written.
+      assert.equal(r.status, 200, JSON.stringify(r.json));
+      assert.equal(kernelMemoryLimit(lp(), 'patch1'), 4n * 2n ** 20n);
+      assert.notEqual(kernelCpuQuotaUsec(lp(), 'patch1'), quota);
+      assert.ok(Math.abs(r.json.cpu.limitPercent - 7) < 0.01, JSON.stringify(r.json.cpu));
+      for (let i = 0; i < 100 * slow() && holder.exitCode === null && holder.signalCode === null; i++) await sleep(50);
+      assert.equal(holder.signalCode, 'SIGKILL', 'the holder was OOM-killed');
+      assert.ok(kernelOomKills(lp(), 'patch1') > oomBefore, 'memory.events oom_kill counts it');
+    } else {
+      assertClearError(r, 409, /memory\.limit_in_bytes.*EBUSY/);
+      assert.equal(r.json.errno, 'EBUSY');
+      assert.equal(kernelCpuQuotaUsec(lp(), 'patch1'), quota, 'the CPU limit must be put back');
+      assert.equal(holder.exitCode, null, 'a refused limit kills nothing');
+      assert.equal(kernelOomKills(lp(), 'patch1'), oomBefore);
+    }
     assert.equal((await api('POST', '/api/v1/sandboxes/patch1/kill')).status, 200);
     assert.equal((await api('DELETE', '/api/v1/sandboxes/patch1')).status, 204);
   });
@@ -308,9 +341,9 @@ describe('agent under attack on real cgroups', { skip }, () => {
     const s = await socket();
     let details = 0;
     s.on('samples:sandbox', () => { details++; });
-    assert.equal((await s.timeout(5000).emitWithAck('subscribe:sandbox', { name: 'churn1' })).ok, true);
+    assert.equal((await s.timeout(5000 * slow()).emitWithAck('subscribe:sandbox', { name: 'churn1' })).ok, true);
     for (let i = 0; i < 10; i++) assert.equal((await api('GET', '/api/v1/sandboxes/churn1')).status, 200);
-    await sleep(800);
+    await sleep(800 * slow());
     assert.ok(details >= 2, `detail samples: ${details}`);
     assert.equal((await api('POST', '/api/v1/sandboxes/churn1/kill')).status, 200);
     // Removed while subscribed: the subscriber keeps its overview stream, the agent keeps sampling.
@@ -323,7 +356,7 @@ describe('agent under attack on real cgroups', { skip }, () => {
   test('socket.io: malformed commands are answered with bad_request, never left hanging', async () => {
     await createsNothing(async () => {
       const s = await socket();
-      const ack = (ev: string, ...args: unknown[]) => s.timeout(3000).emitWithAck(ev, ...args);
+      const ack = (ev: string, ...args: unknown[]) => s.timeout(3000 * slow()).emitWithAck(ev, ...args);
       for (const payload of [null, 'x', 42, [], { name: '../x' }, { name: 'a', percent: '50' }, { name: 'a', extra: 1 }]) {
         const a = await ack('sandbox:freeze', payload);
         assert.equal(a.ok, false);
@@ -348,20 +381,21 @@ describe('agent under attack on real cgroups', { skip }, () => {
 
   test('socket.io: 1000 commands at once are all answered and the agent stays responsive', async () => {
     const s = await socket();
-    assert.equal((await s.timeout(5000).emitWithAck('sandbox:create', { name: 'flood1' })).ok, true);
+    assert.equal((await s.timeout(5000 * slow()).emitWithAck('sandbox:create', { name: 'flood1' })).ok, true);
     const t0 = performance.now();
     const events = ['sandbox:freeze', 'sandbox:thaw', 'subscribe:sandbox', 'unsubscribe:sandbox', 'sandbox:setCpuLimit', 'sandbox:nope'];
     const acks = await Promise.all(Array.from({ length: 1000 }, (_, i) => {
       const ev = events[i % events.length];
       const payload = ev === 'sandbox:setCpuLimit' ? { name: 'flood1', percent: 1 + (i % 50) } : i % 7 === 0 ? { name: '../bad' } : { name: 'flood1' };
-      return s.timeout(15_000).emitWithAck(ev, payload);
+      return s.timeout(15_000 * slow()).emitWithAck(ev, payload);
     }));
     assert.equal(acks.length, 1000);
     for (const a of acks) assert.ok(a.ok === true || ['bad_request'].includes(a.error.code), JSON.stringify(a));
-    assert.ok(performance.now() - t0 < 15_000);
+    // 1000 commands take ~1 s here; the emulated v2 lane gets its time factor.
+    assert.ok(performance.now() - t0 < 15_000 * slow(), `took ${(performance.now() - t0).toFixed(0)} ms`);
     await assertHealthy();
-    assert.equal((await s.timeout(5000).emitWithAck('sandbox:thaw', { name: 'flood1' })).ok, true);
-    assert.equal((await s.timeout(5000).emitWithAck('sandbox:remove', { name: 'flood1' })).ok, true);
+    assert.equal((await s.timeout(5000 * slow()).emitWithAck('sandbox:thaw', { name: 'flood1' })).ok, true);
+    assert.equal((await s.timeout(5000 * slow()).emitWithAck('sandbox:remove', { name: 'flood1' })).ok, true);
   });
 
   test('nothing was created outside the managed parent', () => {

@@ -8,7 +8,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io as ioClient, type Socket as ClientSocket } from 'socket.io-client';
@@ -20,6 +20,7 @@ import { startWebServer, type RunningWebServer } from '../../server/web/server';
 import { deriveSessionKey, SESSION_COOKIE, signSession } from '../../server/web/session';
 import type { AgentStatus, ClientToServerEvents, OverviewBatch, SandboxDetail, ServerToClientEvents } from '../../lib/protocol';
 import { registerTestParent, removeTestParent, sweepStaleTestParents } from '../helpers/test-parent';
+import { kernelCpuQuotaUsec, timeFactor } from '../helpers/kernel-files';
 
 type Browser = ClientSocket<ServerToClientEvents, ClientToServerEvents>;
 /** An Ack read loosely, so tests can look at `data` or `error` without narrowing first. */
@@ -27,9 +28,13 @@ interface LooseAck { ok: boolean; data: any; error: { code: string; message: str
 /** Commands are sent untyped so that payloads and acks can be inspected as plain JSON. */
 interface Untyped { emitWithAck(event: string, payload: unknown): Promise<LooseAck> }
 
-/** Rejects after `ms` unless `p` settles first: a hung wait fails the test instead of hanging it. */
+/** Stretches every wait below on the emulated v2 lane (timeFactor() in kernel-files.ts); set in before(). */
+let slow = 1;
+
+/** Rejects after `ms` (× slow) unless `p` settles first: a hung wait fails the test instead of hanging it. */
 function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
+  ms *= slow;
   const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what}: nothing within ${ms} ms`)), ms); });
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
@@ -95,7 +100,7 @@ describe('web relay between browser sockets and a real agent', { skip }, () => {
     return sock;
   };
   const command = async (sock: Browser, event: string, payload: unknown, ms = 5_000) => {
-    const ack = await (sock.timeout(ms) as unknown as Untyped).emitWithAck(event, payload);
+    const ack = await (sock.timeout(ms * slow) as unknown as Untyped).emitWithAck(event, payload);
     received.push(`ack ${event} ${JSON.stringify(ack)}`);
     return ack;
   };
@@ -107,10 +112,8 @@ describe('web relay between browser sockets and a real agent', { skip }, () => {
       sock.close();
     }
   };
-  const cpuQuota = (name: string) => {
-    if (layout.kind === 'v2') return readFileSync(join(layout.unified!, parent, name, 'cpu.max'), 'utf8').trim().split(' ')[0];
-    return readFileSync(join(layout.v1.cpu!, parent, name, 'cpu.cfs_quota_us'), 'utf8').trim();
-  };
+  /** CFS quota in µs, null = unlimited (v1 cpu.cfs_quota_us, v2 cpu.max: see kernel-files.ts). */
+  const cpuQuota = (name: string) => kernelCpuQuotaUsec({ layout, parent }, name);
   /** The agent's CPU count (from its batches): limits are % of the whole machine. */
   let cpuCount = 0;
   const cpus = () => cpuCount;
@@ -124,6 +127,7 @@ describe('web relay between browser sockets and a real agent', { skip }, () => {
     await within(sweepStaleTestParents(), 10_000, 'sweep');
     registerTestParent(parent);
     layout = await loadLayout('/');
+    slow = timeFactor({ layout });
     const a = await within(runAgent(0), 10_000, 'agent start');
     agentPort = Number(new URL(a.url).port);
     webPort = (await within(runWeb(0), 5_000, 'web start')).port;
@@ -186,7 +190,7 @@ describe('web relay between browser sockets and a real agent', { skip }, () => {
     const set = await command(browser, 'sandbox:setCpuLimit', { name: 'relay1', percent: 25 });
     assert.equal(set.ok, true, JSON.stringify(set));
     assert.ok(Math.abs(set.data.cpu.limitPercent - 25) < 0.01);
-    assert.equal(cpuQuota('relay1'), String(25 * cpus() * 1000));
+    assert.equal(cpuQuota('relay1'), BigInt(25 * cpus() * 1000));
     const missing = await command(browser, 'sandbox:freeze', { name: 'ghost' });
     assert.equal(missing.error.code, 'not_found');
     const seen = await nextEvent<OverviewBatch>(browser, 'samples:overview', 3_000, (b) => b.sandboxes.some((s) => s.name === 'relay1'));
@@ -249,7 +253,7 @@ describe('web relay between browser sockets and a real agent', { skip }, () => {
 
     const set = await command(browser, 'sandbox:setCpuLimit', { name: 'relay1', percent: 30 });
     assert.equal(set.ok, true, JSON.stringify(set));
-    assert.equal(cpuQuota('relay1'), String(30 * cpus() * 1000));
+    assert.equal(cpuQuota('relay1'), BigInt(30 * cpus() * 1000));
     tab2.close();
   });
 
@@ -275,7 +279,7 @@ describe('web relay between browser sockets and a real agent', { skip }, () => {
     assert.equal(sub.ok, true);
     await nextEvent<SandboxDetail>(browser, 'samples:sandbox', 3_000, (d) => d.name === 'relay1');
     assert.equal((await command(browser, 'sandbox:setCpuLimit', { name: 'relay1', percent: null })).ok, true);
-    assert.equal(cpuQuota('relay1'), layout.kind === 'v2' ? 'max' : '-1');
+    assert.equal(cpuQuota('relay1'), null, 'unlimited: v1 -1, v2 max');
   });
 
   test('still no payload a browser received contains the agent token', () => {
