@@ -14,7 +14,7 @@ import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createDriver } from '../../server/agent/cgroupfs/create-driver';
-import type { CgroupLayout } from '../../server/agent/cgroupfs/driver';
+import type { CgroupDriver, CgroupLayout } from '../../server/agent/cgroupfs/driver';
 import { confinedParentDir, confinedSandboxDir, makeCgroupDir, readCgroupFile, removeCgroupDirWithBackoff, writeCgroupFile } from '../../server/agent/cgroupfs/files';
 import {
   attempt, captureHostFiles, captureProcesses, copyDirFiles, copyGroupTree, FIXTURE_PARENT, killOwnChildren, memberPidMap, readmeCpus,
@@ -30,66 +30,93 @@ function spawnWaiting(script: string): ChildProcess {
   return spawn('sh', ['-c', `read _ ; ${script}`], { stdio: ['pipe', 'ignore', 'ignore'] });
 }
 
+/** The run's processes, spawned before any group exists so that each can be moved in by PID. */
+interface Load {
+  /** bob's CPU-bound member: waits for a line on stdin, then `yes`. */
+  yes: ChildProcess;
+  /** worker1's member. Started at once: it only sleeps, and under bob's 5 % quota a shell could take seconds to exec it. */
+  worker: ChildProcess;
+  /** GNU tail keeps every buffer until it has seen 10 newlines; /dev/zero has none, so it grows until the OOM kill. */
+  hog: ChildProcess;
+}
+
 export async function captureV2(layout: CgroupLayout, out: string, parent: string): Promise<void> {
   const mount = layout.unified!;
-  const cpuCount = availableParallelism();
-  const driver = createDriver({ hostRoot: '/', layout, parent, cpuCount });
-  const parentDir = confinedParentDir(mount, parent);
-  const bobDir = confinedSandboxDir(mount, parent, 'bob');
-  const workerDir = join(bobDir, 'worker1');
-  const yes = spawnWaiting('exec yes > /dev/null');
-  // Started at once: it only sleeps, and under bob's 5 % quota a shell could take seconds to exec it.
-  const worker = spawn('sleep', ['3600'], { stdio: 'ignore' });
-  // GNU tail keeps every buffer until it has seen 10 newlines; /dev/zero has none, so it grows until the OOM kill.
-  const hog = spawnWaiting('head -c 268435456 /dev/zero | tail');
+  const driver = createDriver({ hostRoot: '/', layout, parent, cpuCount: availableParallelism() });
+  const load: Load = {
+    yes: spawnWaiting('exec yes > /dev/null'),
+    worker: spawn('sleep', ['3600'], { stdio: 'ignore' }),
+    hog: spawnWaiting('head -c 268435456 /dev/zero | tail'),
+  };
   /** Groups this run made inside a sandbox (the driver does not know them), removed before the sandboxes. */
   const madeChildren: string[] = [];
   try {
-    await driver.ensureParent();
-    await driver.create('bob');
-    await driver.create('carol');
-    await driver.setMemoryLimit('bob', 80n * MIB);
-    writeCgroupFile(bobDir, 'pids.max', '64');
-    // Before the CPU quota: at 5 % of a CPU under emulation the hog would take minutes to fill 80M.
-    const hogStatus = await runHog(driver, bobDir, hog);
-    await driver.setCpuQuota('bob', { quotaUsec: BigInt(Math.round(0.05 * cpuCount * 100_000)), periodUsec: 100_000n });
-    writeCgroupFile(bobDir, 'memory.high', String(64n * MIB));
-    // Made by "another tool" inside bob. bob will hold processes, so it enables no controllers for it.
-    makeCgroupDir(workerDir);
-    madeChildren.push(workerDir);
-    await driver.movePid('bob', yes.pid!);
-    writeCgroupFile(workerDir, 'cgroup.procs', String(worker.pid!));
-    checkMembership(yes.pid!, `/${parent}/bob`);
-    checkMembership(worker.pid!, `/${parent}/bob/worker1`);
-    yes.stdin!.end('go\n');
-    await sleep(1000);
-    await driver.freeze('bob');
-    checkCommand(yes.pid!, 'yes');
-    checkCommand(worker.pid!, 'sleep');
-    const psiWait = await waitForPsiAverages(bobDir);
-    rmSync(out, { recursive: true, force: true });
-    const skipped: string[] = [];
-    // The root's own files (controllers, subtree_control, cpuset.cpus.effective…), not the PIDs of the whole machine.
-    copyDirFiles(mount, join(out, mount), skipped, ['cgroup.procs', 'cgroup.threads']);
-    copyGroupTree(parentDir, join(out, mount, FIXTURE_PARENT), skipped);
-    const pidMap = memberPidMap([parentDir]);
-    rewritePidLists(join(out, 'sys/fs/cgroup'), pidMap);
-    writeMountinfo(out);
-    captureHostFiles(out);
-    const users = captureProcesses(out, pidMap);
-    writePasswd(out, users);
-    writeReadme(out, mount, skipped.map((p) => relative('/', p).replace(parent, FIXTURE_PARENT)), pidMap, users, { psiWait, hogStatus });
-    console.log(`captured ${out} (${pidMap.size} member PIDs rewritten, ${skipped.length} unreadable files skipped)`);
+    const run = await makeLoad(driver, mount, parent, load, madeChildren);
+    writeTree(mount, parent, out, run);
   } finally {
-    await cleanUp(driver, parentDir, madeChildren, [yes, worker, hog]);
+    await cleanUp(driver, confinedParentDir(mount, parent), madeChildren, [load.yes, load.worker, load.hog]);
   }
+}
+
+/**
+ * bob, carol and bob/worker1 with their limits and load, bob frozen at the end (see the file comment).
+ * Returns what the README reports about the run.
+ */
+async function makeLoad(driver: CgroupDriver, mount: string, parent: string, load: Load, madeChildren: string[]): Promise<RunNotes> {
+  const bobDir = confinedSandboxDir(mount, parent, 'bob');
+  const workerDir = join(bobDir, 'worker1');
+  await driver.ensureParent();
+  await driver.create('bob');
+  await driver.create('carol');
+  await driver.setMemoryLimit('bob', 80n * MIB);
+  writeCgroupFile(bobDir, 'pids.max', '64');
+  // Before the CPU quota: at 5 % of a CPU under emulation the hog would take minutes to fill 80M.
+  const hogStatus = await runHog(driver, bobDir, load.hog);
+  await driver.setCpuQuota('bob', { quotaUsec: BigInt(Math.round(0.05 * availableParallelism() * 100_000)), periodUsec: 100_000n });
+  writeCgroupFile(bobDir, 'memory.high', String(64n * MIB));
+  // Made by "another tool" inside bob. bob will hold processes, so it enables no controllers for it.
+  makeCgroupDir(workerDir);
+  madeChildren.push(workerDir);
+  await driver.movePid('bob', load.yes.pid!);
+  writeCgroupFile(workerDir, 'cgroup.procs', String(load.worker.pid!));
+  checkMembership(load.yes.pid!, `/${parent}/bob`);
+  checkMembership(load.worker.pid!, `/${parent}/bob/worker1`);
+  load.yes.stdin!.end('go\n');
+  await sleep(1000);
+  await driver.freeze('bob');
+  checkCommand(load.yes.pid!, 'yes');
+  checkCommand(load.worker.pid!, 'sleep');
+  return { psiWait: await waitForPsiAverages(bobDir), hogStatus };
+}
+
+/** Copies the root's own files and the parent's subtree into `out`, rewrites PIDs, adds the host files and the README. */
+function writeTree(mount: string, parent: string, out: string, run: RunNotes): void {
+  const parentDir = confinedParentDir(mount, parent);
+  rmSync(out, { recursive: true, force: true });
+  const skipped: string[] = [];
+  // The root's own files (controllers, subtree_control, cpuset.cpus.effective…), not the PIDs of the whole machine.
+  copyDirFiles(mount, join(out, mount), skipped, ['cgroup.procs', 'cgroup.threads']);
+  copyGroupTree(parentDir, join(out, mount, FIXTURE_PARENT), skipped);
+  const pidMap = memberPidMap([parentDir]);
+  rewritePidLists(join(out, 'sys/fs/cgroup'), pidMap);
+  writeMountinfo(out);
+  captureHostFiles(out);
+  const users = captureProcesses(out, pidMap);
+  writePasswd(out, users);
+  writeReadme(out, mount, skipped.map((p) => relative('/', p).replace(parent, FIXTURE_PARENT)), pidMap, users, run);
+  console.log(`captured ${out} (${pidMap.size} member PIDs rewritten, ${skipped.length} unreadable files skipped)`);
+}
+
+interface RunNotes {
+  psiWait: string;
+  hogStatus: string;
 }
 
 /**
  * Moves the hog into bob, lets it run until it ends (the OOM killer picks `tail`, the largest task in
  * the group), and checks that bob's memory.events counts an oom_kill. Returns how it ended.
  */
-async function runHog(driver: ReturnType<typeof createDriver>, bobDir: string, hog: ChildProcess): Promise<string> {
+async function runHog(driver: CgroupDriver, bobDir: string, hog: ChildProcess): Promise<string> {
   await driver.movePid('bob', hog.pid!);
   const ended = new Promise<string>((resolve) => hog.once('exit', (code, signal) => resolve(signal ?? `exit status ${code}`)));
   hog.stdin!.end('go\n');
@@ -118,7 +145,7 @@ function checkMembership(pid: number, want: string): void {
  * PID; driver.kill of each sandbox (cgroup.kill: the whole subtree, frozen tasks included); the groups
  * made inside sandboxes; driver.remove of each sandbox; the parent.
  */
-async function cleanUp(driver: ReturnType<typeof createDriver>, parentDir: string, madeChildren: string[], children: ChildProcess[]): Promise<void> {
+async function cleanUp(driver: CgroupDriver, parentDir: string, madeChildren: string[], children: ChildProcess[]): Promise<void> {
   await killOwnChildren(children);
   let names: string[] = [];
   await attempt('listing the sandboxes', async () => { names = await driver.listSandboxes(); });
@@ -151,7 +178,7 @@ function ioStats(parentOut: string): string {
   return `\`io.stat\` lists devices in: ${used.map((f) => `\`${relative(join(parentOut, '..'), f)}\``).join(', ')}.`;
 }
 
-function writeReadme(out: string, mount: string, skipped: string[], pidMap: Map<number, number>, uids: Set<number>, run: { psiWait: string; hogStatus: string }): void {
+function writeReadme(out: string, mount: string, skipped: string[], pidMap: Map<number, number>, uids: Set<number>, run: RunNotes): void {
   const cg = (rel: string) => readFileSync(join(out, mount, rel), 'utf8').trim();
   const events = cg('cgdash/bob/memory.events').replace(/\n/g, ', ');
   const text = `${readmeHeader(out)}
