@@ -10,7 +10,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 # The real-cgroup tests whose kernel-file reads are parameterised by layout (test/helpers/kernel-files.ts).
-V2_TESTS=(test/integration/driver.test.ts test/integration/agent-api.test.ts)
+V2_TESTS=(test/integration/driver.test.ts test/integration/agent-api.test.ts test/integration/accuracy.test.ts test/integration/metrics.test.ts test/integration/nested.test.ts test/integration/agent-attacks.test.ts test/integration/relay.test.ts)
 files=("$@"); run_e2e=1
 [ ${#files[@]} -gt 0 ] && run_e2e=0 || files=("${V2_TESTS[@]}")
 
