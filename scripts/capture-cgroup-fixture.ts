@@ -16,7 +16,9 @@
  *
  * On a pure cgroup v2 host (./capture-cgroup-fixture/v2.ts; the build machine is hybrid, so run it
  * in the VM of scripts/vm/, see scripts/vm/README.md), the same bob and carol plus what only v2 has:
- * bob had a memory hog OOM-killed under memory.max, then got memory.high 64M and pids.max 64, and holds
+ * bob had a memory hog OOM-killed under memory.max, then got io.max on the VM's scratch disk
+ * (CGDASH_VM_DISK, required: the capture fails without it) and did direct reads and writes on it with
+ * dd, so io.stat and io.max hold a real device line; then memory.high 64M and pids.max 64, and holds
  * a child group bob/worker1 with a `sleep` in it (frozen with bob). The root's own files
  * (cgroup.controllers, cgroup.subtree_control, cpuset.cpus.effective…) are captured too.
  *
@@ -38,7 +40,7 @@ import { parseArgs } from 'node:util';
 import { loadLayout } from '../server/agent/cgroupfs/layout';
 import { distroTag, kernelTag } from './capture-cgroup-fixture/shared';
 import { captureV1 } from './capture-cgroup-fixture/v1';
-import { captureV2 } from './capture-cgroup-fixture/v2';
+import { captureV2, loadScratchDisk } from './capture-cgroup-fixture/v2';
 
 async function main(): Promise<void> {
   const layout = loadLayout('/');
@@ -46,7 +48,8 @@ async function main(): Promise<void> {
   const kind = { v2: 'v2', hybrid: 'v1-hybrid', v1: 'v1' }[layout.kind];
   const out = values.out ?? join('test/fixtures/cgroupfs', `${kind}-${distroTag()}-${kernelTag()}`);
   const parent = `cgdash-fixture-${randomBytes(4).toString('hex')}`;
-  if (layout.kind === 'v2') await captureV2(layout, out, parent);
+  // CGDASH_VM_DISK: the VM's raw scratch disk (scripts/vm/run.sh sets it in the guest); checked before anything is made.
+  if (layout.kind === 'v2') await captureV2(layout, out, parent, loadScratchDisk(process.env.CGDASH_VM_DISK));
   else await captureV1(layout, out, parent);
 }
 

@@ -41,6 +41,10 @@ interface FixtureSpec {
   pressureDir: (name: string) => string;
   /** bob's operator fields, computed from the tree's files (SandboxSample names and units). */
   bobMetrics: (root: string) => Record<string, unknown>;
+  /** The devices the README says bob did block I/O on ("major:minor"). */
+  bobIoDevices: string[];
+  /** The text of bob's I/O counters file(s) in the tree, for the devices they list. */
+  bobIoText: (root: string) => string;
 }
 
 /** `key value` from a flat-keyed file's text. */
@@ -89,6 +93,8 @@ const SPECS: FixtureSpec[] = [
         pressure: psiFrom(root, `${CG}/unified/cgdash/bob`),
       };
     },
+    bobIoDevices: [], // no block I/O in the capture
+    bobIoText: (root) => read(root, `${CG}/blkio/cgdash/bob/blkio.throttle.io_service_bytes`),
   },
   {
     dir: 'v2-debian12-6.1',
@@ -127,6 +133,8 @@ const SPECS: FixtureSpec[] = [
         pressure: psiFrom(root, `${CG}/cgdash/bob`),
       };
     },
+    bobIoDevices: ['254:0'], // the VM's scratch disk, read and written by the capture's dd in bob
+    bobIoText: (root) => read(root, `${CG}/cgdash/bob/io.stat`),
   },
 ];
 
@@ -230,6 +238,20 @@ for (const spec of SPECS) {
         pressure: bob.pressure,
       };
       assert.deepEqual(got, want);
+    });
+
+    test('GET /api/v1/sandboxes/bob lists the devices of the tree\'s I/O file and, its counters never moving, 0 B/s and 0 op/s for each', async () => {
+      const listed = [...new Set([...spec.bobIoText(root).matchAll(/^(\d+:\d+) /gm)].map((m) => m[1]))].sort();
+      assert.deepEqual(listed, spec.bobIoDevices, 'the tree holds the I/O its README describes');
+      for (const dev of spec.bobIoDevices) {
+        // Rates are null until two samples of the device exist (200 ms apart).
+        let rates: Record<string, number | null> | undefined;
+        for (let i = 0; i < 50 && (rates?.readBytesPerSec ?? null) === null; i++) {
+          rates = ((await api('GET', '/api/v1/sandboxes/bob')).json as SandboxDetail).io.devices?.[dev] as Record<string, number | null> | undefined;
+          if ((rates?.readBytesPerSec ?? null) === null) await new Promise((r) => setTimeout(r, 100));
+        }
+        assert.deepEqual(rates, { readBytesPerSec: 0, writeBytesPerSec: 0, readOpsPerSec: 0, writeOpsPerSec: 0 }, dev);
+      }
     });
 
     test('GET /api/v1/sandboxes/<name> gives the pressure of the tree\'s PSI files, for bob and for the empty carol', async () => {

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { CgroupParseError } from '../errors';
 import { parseIoStat, parseNestedKeyed, parsePressure, type IoCounters, type PressureStats } from './nested-keyed';
@@ -43,6 +45,13 @@ describe('parseIoStat()', () => {
       assert.deepEqual(parseIoStat(input), want);
     });
   }
+  test('parseIoStat() returns what dd did for the real Linux 6.1 line of the v2-debian12-6.1 capture', () => {
+    // bob's io.stat after `dd … bs=1M count=32 iflag=direct` from and `dd … bs=1M count=8 oflag=direct` to the
+    // VM's scratch disk 254:0 (see the fixture's README): each 1 MiB block one request, dbytes/dios ignored.
+    const text = readFileSync(join(import.meta.dirname, '../../../../test/fixtures/cgroupfs/v2-debian12-6.1/sys/fs/cgroup/cgdash/bob/io.stat'), 'utf8');
+    assert.match(text, /^254:0 rbytes=\d+ wbytes=\d+ rios=\d+ wios=\d+ dbytes=0 dios=0\n$/);
+    assert.deepEqual(parseIoStat(text), { '254:0': { readBytes: 32n * 1024n * 1024n, writeBytes: 8n * 1024n * 1024n, readOps: 32n, writeOps: 8n } });
+  });
   const bad: Array<[string, number]> = [
     ['8:0 rbytes=1 wbytes=2 rios=3\n', 1], // wios missing
     ['8:0 rbytes=1 wbytes=2 rios=3 wios=4\n8:16 rbytes=-1 wbytes=2 rios=3 wios=4\n', 2],

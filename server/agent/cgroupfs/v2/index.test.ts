@@ -11,10 +11,22 @@ import { createV2Driver } from '.';
 /**
  * Driver tests on a copy of the v2 tree captured from Debian's 6.1 kernel in the VM (see its README):
  * bob has cpu.max 5000/100000 (5 % of the tree's 1 CPU), memory.max 80M, memory.high 64M, pids.max 64,
- * had one OOM kill, is frozen with `yes` in it, and holds bob/worker1 (a `sleep`, no controllers);
+ * had one OOM kill, read 32 MiB from and wrote 8 MiB to the VM's scratch disk (254:0) with direct I/O
+ * under an io.max rule, is frozen with `yes` in it, and holds bob/worker1 (a `sleep`, no controllers);
  * carol is unlimited, thawed and empty. The numbers below are the captured files' values.
  */
 const FIXTURE = join(import.meta.dirname, '../../../../test/fixtures/cgroupfs/v2-debian12-6.1');
+
+/**
+ * A captured io.stat's counters per device, taken from the text with plain regexes (not parseIoStat):
+ * what readStats() must report. Throws when a line lacks one of the four keys.
+ */
+function ioStatCounters(text: string): Record<string, { readBytes: bigint; writeBytes: bigint; readOps: bigint; writeOps: bigint }> {
+  return Object.fromEntries(text.split('\n').filter(Boolean).map((line) => {
+    const key = (k: string) => BigInt(new RegExp(` ${k}=(\\d+)`).exec(line)![1]);
+    return [line.split(' ')[0], { readBytes: key('rbytes'), writeBytes: key('wbytes'), readOps: key('rios'), writeOps: key('wios') }];
+  }));
+}
 
 describe('v2 driver on the captured v2-debian12-6.1 tree', () => {
   let root: string;
@@ -32,39 +44,41 @@ describe('v2 driver on the captured v2-debian12-6.1 tree', () => {
   test('readStats() returns the counters of the frozen, limited sandbox (usage_usec × 1000 = ns)', async () => {
     assert.deepEqual(await driver.readStats('bob'), {
       identity: statSync(path('cgdash/bob'), { bigint: true }).ino,
-      // cpu.stat usage_usec 4952847, user_usec 494872, system_usec 4457975, throttled_usec 1126071: µs × 1000.
+      // cpu.stat usage_usec 6364359, user_usec 746795, system_usec 5617563, throttled_usec 1039611: µs × 1000.
       // (Mostly the OOM-killed hog's system time: copying /dev/zero through a pipe under emulation.)
-      cpuUsageNs: 4952847000n,
-      cpuUserNs: 494872000n,
-      cpuSystemNs: 4457975000n,
-      nrPeriods: 15n,
-      nrThrottled: 13n,
-      throttledNs: 1126071000n,
+      cpuUsageNs: 6364359000n,
+      cpuUserNs: 746795000n,
+      cpuSystemNs: 5617563000n,
+      nrPeriods: 14n,
+      nrThrottled: 12n,
+      throttledNs: 1039611000n,
       cpuQuota: { quotaUsec: 5000n, periodUsec: 100000n },
-      memoryUsageBytes: 344064n,
+      memoryUsageBytes: 495616n,
       memoryLimitBytes: 83886080n,
-      inactiveFileBytes: 65536n,
+      inactiveFileBytes: 94208n,
+      // memory.events oom_kill (the kernel counted 4 OOM events but killed once).
       oomKills: 1n,
-      memoryAnonBytes: 69632n,
-      memoryFileBytes: 65536n,
-      memoryKernelBytes: 57344n,
+      memoryAnonBytes: 73728n,
+      memoryFileBytes: 180224n,
+      memoryKernelBytes: 61440n,
       memorySwapBytes: 0n,
       // The hog filled bob up to memory.max before the OOM kill.
       memoryPeakBytes: 83886080n,
       memorySoftLimitBytes: 67108864n,
       memoryFailcnt: null,
-      memoryEvents: { high: 0n, max: 83n, oom: 1n },
+      memoryEvents: { high: 0n, max: 134n, oom: 4n },
       freezer: 'frozen',
       // bob's own cgroup.procs/cgroup.threads: yes (worker1's sleep is in worker1's files).
       pids: 1,
       threads: 1,
       pidsLimit: 64n,
-      // The VM's root is 9p: no block I/O, so io.stat exists (io enabled) but is empty.
-      io: {},
+      // bob's io.stat line for the scratch disk (254:0), dbytes/dios not taken.
+      io: ioStatCounters(file('cgdash/bob/io.stat')),
       pressure: {
-        cpu: { some: { avg10: 23.46, avg60: 4.85 }, full: { avg10: 8.18, avg60: 1.5 } },
-        memory: { some: { avg10: 0.18, avg60: 0.03 }, full: { avg10: 0.18, avg60: 0.03 } },
-        io: { some: { avg10: 0, avg60: 0 }, full: { avg10: 0, avg60: 0 } },
+        cpu: { some: { avg10: 27.38, avg60: 6.11 }, full: { avg10: 10.54, avg60: 1.97 } },
+        memory: { some: { avg10: 0.47, avg60: 0.09 }, full: { avg10: 0.29, avg60: 0.06 } },
+        // The direct I/O stalled bob's tasks for a moment.
+        io: { some: { avg10: 0.72, avg60: 0.13 }, full: { avg10: 0.72, avg60: 0.13 } },
       },
       // No cpuset files below the root (cpuset is not enabled): the root's cpuset.cpus.effective "0".
       cpusetCpus: 1,
@@ -80,13 +94,13 @@ describe('v2 driver on the captured v2-debian12-6.1 tree', () => {
   test('readChildStats() reads the core files of a child without controllers as numbers and nulls', async () => {
     const s = await driver.readChildStats('bob/worker1');
     assert.equal(s.identity, statSync(path('cgdash/bob/worker1'), { bigint: true }).ino);
-    // worker1's cpu.stat has only usage_usec 568, user_usec 568, system_usec 0 (no cpu controller below bob).
-    assert.deepEqual([s.cpuUsageNs, s.cpuUserNs, s.cpuSystemNs, s.nrPeriods, s.cpuQuota], [568000n, 568000n, 0n, null, null]);
+    // worker1's cpu.stat has only usage_usec 524, user_usec 524, system_usec 0 (no cpu controller below bob).
+    assert.deepEqual([s.cpuUsageNs, s.cpuUserNs, s.cpuSystemNs, s.nrPeriods, s.cpuQuota], [524000n, 524000n, 0n, null, null]);
     assert.deepEqual([s.memoryUsageBytes, s.memoryLimitBytes, s.pidsLimit, s.io], [null, null, null, null]);
     assert.deepEqual(s.memoryEvents, { high: null, max: null, oom: null });
     // Frozen because its parent is (cgroup.freeze 0, cgroup.events frozen 1), with its sleep inside.
     assert.deepEqual([s.freezer, s.pids, s.threads, s.cpusetCpus], ['frozen', 1, 1, 1]);
-    assert.deepEqual(s.pressure.cpu, { some: { avg10: 1.08, avg60: 0.19 }, full: { avg10: 1.08, avg60: 0.19 } });
+    assert.deepEqual(s.pressure.cpu, { some: { avg10: 0.54, avg60: 0.09 }, full: { avg10: 0.54, avg60: 0.09 } });
     assert.deepEqual(await driver.listChildPids('bob/worker1'), [4194306]);
     assert.deepEqual(await driver.listPids('bob'), [4194305]);
     await assert.rejects(driver.readStats('bob/worker1'), /escapes the managed parent/);
@@ -105,17 +119,24 @@ describe('v2 driver on the captured v2-debian12-6.1 tree', () => {
   test('readStats() sums slab, kernel_stack, pagetables and percpu when memory.stat has no kernel line', async () => {
     const stat = path('cgdash/bob/memory.stat');
     writeFileSync(stat, readFileSync(stat, 'utf8').replace(/^kernel \d+\n/m, ''));
-    // slab 12136 + kernel_stack 0 + pagetables 28672 + percpu 0
-    assert.equal((await driver.readStats('bob')).memoryKernelBytes, 40808n);
+    // slab 12784 + kernel_stack 0 + pagetables 28672 + percpu 0
+    assert.equal((await driver.readStats('bob')).memoryKernelBytes, 41456n);
   });
 
-  test('readStats() maps io.stat device lines to counters (the captured ones are empty: no block I/O in the VM)', async () => {
-    // Written by this test, in the format of cgroup-v2.rst "io.stat" (with the dbytes/dios keys 6.1 prints).
-    writeFileSync(path('cgdash/bob/io.stat'), '8:16 rbytes=1459200 wbytes=314773504 rios=192 wios=353 dbytes=0 dios=0\n');
-    assert.deepEqual((await driver.readStats('bob')).io, { '8:16': { readBytes: 1459200n, writeBytes: 314773504n, readOps: 192n, writeOps: 353n } });
+  test('readStats() reports the captured io.stat line of the scratch disk: what bob\'s direct dd moved, per device', async () => {
+    // The capture's dd in bob: 32 × 1 MiB direct reads of 254:0, then 8 × 1 MiB direct writes (see the README).
+    // The counters come from the captured file; this checks they are the I/O the capture did, and that
+    // the parent's io.stat (which counts its descendants) agrees.
+    const want = ioStatCounters(file('cgdash/bob/io.stat'));
+    assert.deepEqual(Object.keys(want), ['254:0']);
+    assert.ok(want['254:0'].readBytes >= 32n * 1024n * 1024n && want['254:0'].writeBytes >= 8n * 1024n * 1024n, JSON.stringify(want, (_k, v) => (typeof v === 'bigint' ? String(v) : v)));
+    assert.deepEqual((await driver.readStats('bob')).io, want);
+    assert.deepEqual(ioStatCounters(file('cgdash/io.stat')), want, 'the parent counts bob\'s I/O and nothing else');
   });
 
   test('readStats() reports "max" pids/high as null, empty io.stat as no devices, and an old cpu.pressure without full', async () => {
+    // carol did no I/O: io is enabled (the file exists) but lists no device.
+    assert.equal(file('cgdash/carol/io.stat'), '');
     writeFileSync(path('cgdash/carol/cpu.pressure'), 'some avg10=0.00 avg60=0.00 avg300=0.00 total=0\n');
     const s = await driver.readStats('carol');
     assert.deepEqual([s.pidsLimit, s.memorySoftLimitBytes, s.threads, s.io], [null, null, 0, {}]);
