@@ -39,6 +39,8 @@ describe('parseIoStat()', () => {
     // Counters past 2^53 stay exact.
     ['254:0 rbytes=18446744073709551615 wbytes=0 rios=1 wios=0\n', { '254:0': { readBytes: 18446744073709551615n, writeBytes: 0n, readOps: 1n, writeOps: 0n } }],
     ['', {}],
+    // Linux 6.1 prints a bare "MAJ:MIN " for a device with no I/O yet (seen right after io.max was set).
+    ['254:0 \n', { '254:0': { readBytes: 0n, writeBytes: 0n, readOps: 0n, writeOps: 0n } }],
   ];
   for (const [input, want] of ok) {
     test(`parseIoStat() returns ${Object.keys(want).length} device(s) for ${JSON.stringify(input.slice(0, 30))}`, () => {
