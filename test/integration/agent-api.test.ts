@@ -195,6 +195,33 @@ describe('agent over HTTP and socket.io on real cgroups', { skip }, () => {
     assert.equal((await api('DELETE', '/api/v1/sandboxes/external')).status, 204);
   });
 
+  test('a GET right after a sampling round reports rates over at least half an interval, not over the few ms since the round', async () => {
+    // yes held to 5 % of the machine by CFS: it runs in bursts (quota per 100 ms period), so CPU time
+    // over a few ms is 0 or a whole core. A GET issued the moment a batch arrives must still say ~5 %.
+    assert.equal((await api('POST', '/api/v1/sandboxes', { name: 'rate1', cpuPercent: 5 })).status, 201);
+    const yes = spawnYes();
+    assert.equal((await api('POST', '/api/v1/sandboxes/rate1/procs', { pid: yes.pid })).status, 200);
+    const sock = ioClient(agent.url, { auth: { token: agent.token }, reconnection: false });
+    try {
+      await nextEvent<OverviewBatch>(sock, 'samples:overview');
+      await nextEvent<OverviewBatch>(sock, 'samples:overview'); // the sandbox now has two rounds behind it
+      const seen: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        await nextEvent<OverviewBatch>(sock, 'samples:overview');
+        const got = await api('GET', '/api/v1/sandboxes/rate1');
+        assert.equal(got.status, 200);
+        seen.push(got.json.cpu.usagePercent);
+      }
+      // 250 ms windows hold 2 or 3 periods' quota (4–6 %); allow scheduling slack, not a 0 or a whole core.
+      for (const v of seen) assert.ok(v !== null && v >= 2 && v <= 9, `usagePercent per GET: ${seen.join(', ')}`);
+    } finally {
+      sock.close();
+      yes.kill('SIGKILL');
+      await api('POST', '/api/v1/sandboxes/rate1/kill');
+      await api('DELETE', '/api/v1/sandboxes/rate1');
+    }
+  });
+
   test('socket.io refuses a wrong token and streams overview batches with an ack for every command', async () => {
     const bad = ioClient(agent.url, { auth: { token: 'nope' }, reconnection: false });
     const err = await nextEvent<Error>(bad, 'connect_error');

@@ -24,7 +24,11 @@ export interface Sampler {
   stop(): void;
   /** The most recent round, or null before the first one completes. */
   latest(): OverviewBatch | null;
-  /** A fresh sample of one sandbox now, rates against the last round (does not disturb the loop's state). */
+  /**
+   * A fresh sample of one sandbox now (does not disturb the loop's state). Rates are against the last
+   * round, or the one before it when the last was under half an interval ago: a rate over a few ms is
+   * noise, and 0 or a spike for counters that move in steps (CFS periods, throttled time, block I/O).
+   */
   sampleNow(name: string): Promise<SandboxSample>;
   /** A fresh sample plus member processes; CPU % per process needs a previous read, so a cold read waits `warmMs` and reads twice. */
   detailNow(name: string, warmMs?: number): Promise<SandboxDetail>;
@@ -34,6 +38,8 @@ export interface Sampler {
 export function startSampler(deps: SamplerDeps): Sampler {
   const { driver, clock, log } = deps;
   const prev = new Map<string, Timed<RawCgroupStats>>();
+  /** The read before `prev`, per path: sampleNow()'s baseline right after a round. */
+  const older = new Map<string, Timed<RawCgroupStats>>();
   const procsReadAt = new Map<string, bigint>();
   const warnOnce = createRateLimitedLog(log);
   let last: OverviewBatch | null = null;
@@ -84,13 +90,18 @@ export function startSampler(deps: SamplerDeps): Sampler {
       try {
         const reads = await readTree(name);
         sandboxes.push(deriveTree(name, reads, prev, deps.cpuCount, wallMs));
-        for (const [path, cur] of reads) { prev.set(path, cur); present.add(path); }
+        for (const [path, cur] of reads) {
+          const before = prev.get(path);
+          if (before) older.set(path, before);
+          prev.set(path, cur);
+          present.add(path);
+        }
       } catch (err) {
         if (isVanished(err)) log.debug(`sandbox ${name} vanished while sampling`);
         else warnOnce(name, `cannot sample sandbox ${name}`, err);
       }
     }
-    for (const path of prev.keys()) if (!present.has(path)) { prev.delete(path); procsReadAt.delete(path); }
+    for (const path of prev.keys()) if (!present.has(path)) { prev.delete(path); older.delete(path); procsReadAt.delete(path); }
     const batch: OverviewBatch = { t: wallMs, intervalMs: deps.intervalMs, host: deps.host.read(), sandboxes };
     last = batch;
     deps.publishOverview(batch);
@@ -120,7 +131,17 @@ export function startSampler(deps: SamplerDeps): Sampler {
   };
   void tick();
 
-  const sampleNow = async (name: string) => deriveTree(name, await readTree(name), prev, deps.cpuCount, clock.wallMs());
+  const halfIntervalNs = BigInt(deps.intervalMs) * 500_000n;
+  const sampleNow = async (name: string) => {
+    const reads = await readTree(name);
+    const base = new Map<string, Timed<RawCgroupStats>>();
+    for (const [path, cur] of reads) {
+      const p = prev.get(path);
+      const b = p && cur.atNs - p.atNs < halfIntervalNs ? (older.get(path) ?? p) : p;
+      if (b) base.set(path, b);
+    }
+    return deriveTree(name, reads, base, deps.cpuCount, clock.wallMs());
+  };
 
   return {
     stop: () => { stopped = true; clearTimeout(timer); },
