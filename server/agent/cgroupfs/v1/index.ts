@@ -15,7 +15,7 @@ import { readPressure } from '../pressure';
 import { freezeGroup, readFreezerState, thawGroup } from './freezer';
 import { killUntilEmpty } from './kill';
 import { readMemoryStats, writeMemoryLimit } from './memory';
-import { readProcs, readThreadCount, writeProc } from './procs';
+import { readProcs, readProcsIfPresent, readThreadCount, writeProc } from './procs';
 
 /**
  * Hierarchies a sandbox lives in, in order of preference for its identity (cpuacct first, as
@@ -245,16 +245,6 @@ class V1Driver implements CgroupDriver {
     if (dir !== null) return dir;
     this.requireDir(name);
     throw new KernelRefusedError(`The ${controller} controller is not available for sandbox "${name}" (not mounted, or the group was made without it).`);
-  }
-}
-
-/** cgroup.procs of a child group, or [] when it was removed meanwhile (expected race while killing). */
-function readProcsIfPresent(dir: string): number[] {
-  try {
-    return readProcs(dir);
-  } catch (err) {
-    if (err instanceof CgroupFileError && (err.errno === 'ENOENT' || err.errno === 'ENODEV')) return [];
-    throw err;
   }
 }
 

@@ -9,6 +9,16 @@ export function readProcs(dir: string): number[] {
   return parseProcs(readCgroupFile(dir, PROCS), PROCS);
 }
 
+/** cgroup.procs of a child group, or [] when it was removed meanwhile (expected race while killing). */
+export function readProcsIfPresent(dir: string): number[] {
+  try {
+    return readProcs(dir);
+  } catch (err) {
+    if (err instanceof CgroupFileError && (err.errno === 'ENOENT' || err.errno === 'ENODEV')) return [];
+    throw err;
+  }
+}
+
 /**
  * Number of threads in the group: lines of v1 `tasks` or v2 `cgroup.threads` (one TID per line).
  * Throws CgroupFileError (the sandbox vanished: both files always exist in a live group).

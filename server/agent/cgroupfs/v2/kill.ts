@@ -3,7 +3,7 @@ import { CgroupFileError, KernelRefusedError } from '../errors';
 import { readOptionalCgroupFile, writeCgroupFile } from '../files';
 import { killUntilEmpty } from '../v1/kill';
 import { freezeGroup, thawGroup } from './freezer';
-import { readProcs } from './procs';
+import { readProcs, readProcsIfPresent } from './procs';
 
 const KILL = 'cgroup.kill';
 const FREEZE = 'cgroup.freeze';
@@ -37,12 +37,3 @@ export async function killGroup(dir: string, childDirs: readonly string[] = []):
   return before.length;
 }
 
-/** cgroup.procs of a child group, or [] when it was removed meanwhile (expected race while killing). */
-function readProcsIfPresent(dir: string): number[] {
-  try {
-    return readProcs(dir);
-  } catch (err) {
-    if (err instanceof CgroupFileError && (err.errno === 'ENOENT' || err.errno === 'ENODEV')) return [];
-    throw err;
-  }
-}
