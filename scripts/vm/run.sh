@@ -74,7 +74,7 @@ append="console=ttyS0 panic=-1 cgroup_no_v1=all lpj=$lpj rdinit=/init"
 netfwd=""
 for f in "${forwards[@]}"; do netfwd+=",$f"; done
 
-qemu=(qemu-system-x86_64 -machine pc -accel tcg,thread=multi -cpu "${CGDASH_VM_CPU:-max}" -smp 2 -m 2048
+qemu=(qemu-system-x86_64 -machine pc -accel "tcg,thread=${CGDASH_VM_TCG_THREAD:-multi}" -cpu "${CGDASH_VM_CPU:-max}" -smp 2 -m 2048
   -nodefaults -no-user-config -display none -no-reboot
   -serial "file:$res/console.log"
   -kernel "$kernel" -initrd "$initrd" -append "$append"
