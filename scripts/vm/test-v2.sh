@@ -2,8 +2,8 @@
 # `npm run test:v2`: the real-cgroup tests on a real cgroup v2 kernel, in two boots of the VM of
 # scripts/vm/run.sh (Debian's kernel, cgroup_no_v1=all, TCG):
 #   1. inside it, with the host's node and this checkout, each of V2_TESTS (or the files given as
-#      arguments) in its own `node --import tsx --test` (scripts/vm/guest-tests.sh: a file that
-#      fails is run once more, and the closing lines say so);
+#      arguments) in its own `node --import tsx --test` (scripts/vm/guest-tests.sh: a file whose
+#      test process crashed with no test failing is run again, up to twice, and the closing lines say so);
 #   2. (not when files are given) the Playwright e2e suite with CGDASH_E2E_TARGET=vm: the agent and
 #      the demo tenants in the guest, the web server and Chromium here (e2e/global-setup.ts).
 # Prints one closing line "v2: N passed, N failed" over both and exits non-zero when any test failed
@@ -22,10 +22,10 @@ CGDASH_VM_RESULTS="$res" scripts/vm/run.sh --timeout "${CGDASH_V2_TIMEOUT:-900}"
   --env CGDASH_REQUIRE_REAL_CGROUPS=1 --env CI="${CI:-}" -- \
   sh scripts/vm/guest-tests.sh "${files[@]}"
 rc=$?
-# Each file's last run counts (tap/<file>.tap; a retried file's first run is tap/<file>.first.tap).
+# Each file's last run counts (tap/<file>.tap; a crashed run before it is kept as tap/<file>.run<N>.tap).
 pass=0; fail=0
 for f in "$res"/tap/*.tap; do
-  case "$f" in *.first.tap) continue ;; esac
+  case "$f" in *.run[0-9].tap) continue ;; esac
   [ -f "$f" ] || continue
   p=$(grep -E '^# pass ' "$f" | awk '{print $3}'); x=$(grep -E '^# fail ' "$f" | awk '{print $3}')
   pass=$((pass + ${p:-0})); fail=$((fail + ${x:-0}))
@@ -33,7 +33,9 @@ for f in "$res"/tap/*.tap; do
   [ -z "$p" ] && [ -z "$x" ] && fail=$((fail + 1))
 done
 if [ -s "$res/retried" ]; then
-  echo "v2 lane: run twice because the first run failed (see above): $(tr '\n' ' ' < "$res/retried")"
+  echo "v2 lane: re-run after the emulated CPU crashed the test process (see above): $(tr '\n' ';' < "$res/retried")"
+  echo "v2 lane: what the guest kernel logged about crashed or killed processes:"
+  grep -E 'segfault|traps:|general protection|Out of memory|oom-kill|Killed process' "$res/console.log" | sed 's/^/  /' || echo "  (nothing)"
 fi
 # A VM that did not boot, a timeout or a crashed runner counts as a failure even with no TAP summary.
 [ "$rc" -ne 0 ] && [ "$fail" -eq 0 ] && fail=1
