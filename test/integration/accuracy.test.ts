@@ -13,13 +13,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { io as ioClient, type Socket } from 'socket.io-client';
-import { startAgent, type RunningAgent } from '../../server/agent/main';
-import { createLogger } from '../../server/agent/log';
+import type { RunningAgent } from '../../server/agent/main';
 import { loadLayout } from '../../server/agent/cgroupfs/layout';
 import type { CgroupLayout } from '../../server/agent/cgroupfs/driver';
 import { readClockTicks } from '../../server/agent/procfs/read';
 import type { OverviewBatch, SandboxDetail } from '../../lib/protocol';
 import { realCgroupsUnavailableReason, registerTestParent, removeTestParent, sweepStaleTestParents } from '../helpers/test-parent';
+import { startTestAgent } from '../helpers/test-agent';
 import { agentRequest } from '../helpers/agent-http';
 import { kernelCpuUsageNs, kernelMemoryUsage, timeFactor } from '../helpers/kernel-files';
 
@@ -84,10 +84,7 @@ describe('agent numbers agree with the kernel over a real run', { skip }, () => 
     await sweepStaleTestParents();
     registerTestParent(parent);
     layout = loadLayout('/');
-    agent = await startAgent(
-      { hostRoot: '/', parent, intervalMs: INTERVAL_MS, host: '127.0.0.1', port: 0, stateDir, logLevel: 'error' },
-      createLogger('accuracy-test', 'error'),
-    );
+    agent = await startTestAgent({ parent, stateDir, intervalMs: INTERVAL_MS, name: 'accuracy-test' });
   });
 
   after(async () => {

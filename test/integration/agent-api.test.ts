@@ -12,13 +12,13 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io as ioClient } from 'socket.io-client';
-import { startAgent, type RunningAgent } from '../../server/agent/main';
-import { createLogger } from '../../server/agent/log';
+import type { RunningAgent } from '../../server/agent/main';
 import { loadLayout } from '../../server/agent/cgroupfs/layout';
 import type { CgroupLayout } from '../../server/agent/cgroupfs/driver';
 import type { OverviewBatch } from '../../lib/protocol';
 import { isV2, kernelCpuQuotaUsec, kernelFrozen, kernelMemoryLimit, kernelMemoryUsage, kernelOomKills, kernelProcs, sandboxDirs } from '../helpers/kernel-files';
 import { registerTestParent, removeTestParent, sweepStaleTestParents } from '../helpers/test-parent';
+import { startTestAgent } from '../helpers/test-agent';
 import { agentRequest } from '../helpers/agent-http';
 
 /**
@@ -59,10 +59,7 @@ describe('agent over HTTP and socket.io on real cgroups', { skip }, () => {
     await sweepStaleTestParents();
     registerTestParent(parent);
     layout = await loadLayout('/');
-    agent = await startAgent(
-      { hostRoot: '/', parent, intervalMs: 250, host: '127.0.0.1', port: 0, stateDir, logLevel: 'error' },
-      createLogger('agent-test', 'error'),
-    );
+    agent = await startTestAgent({ parent, stateDir, intervalMs: 250, name: 'agent-test' });
   });
 
   after(async () => {

@@ -14,14 +14,14 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { io as ioClient, type Socket } from 'socket.io-client';
-import { startAgent, type RunningAgent } from '../../server/agent/main';
-import { createLogger } from '../../server/agent/log';
+import type { RunningAgent } from '../../server/agent/main';
 import { loadLayout } from '../../server/agent/cgroupfs/layout';
 import type { CgroupDriver, CgroupLayout } from '../../server/agent/cgroupfs/driver';
 import { SandboxService } from '../../server/agent/sandboxes/service';
 import { BadInputError } from '../../server/agent/sandboxes/errors';
 import type { Sampler } from '../../server/agent/sampler/sampler';
 import { registerTestParent, removeTestParent, sweepStaleTestParents } from '../helpers/test-parent';
+import { startTestAgent } from '../helpers/test-agent';
 import {
   isV2, kernelCpuQuotaUsec, kernelMemoryLimit, kernelMemoryUsage, kernelOomKills, kernelProcs, parentKernelFiles, sandboxDirs, timeFactor,
 } from '../helpers/kernel-files';
@@ -123,10 +123,7 @@ describe('agent under attack on real cgroups', { skip }, () => {
     layout = loadLayout('/');
     mounts = layout.kind === 'v2' ? [layout.unified!] : [...new Set(Object.values(layout.v1))];
     mountEntriesBefore = new Map([...new Set(mounts.map((m) => dirname(m)))].map((d) => [d, new Set(readdirSync(d))]));
-    agent = await startAgent(
-      { hostRoot: '/', parent, intervalMs: 250, host: '127.0.0.1', port: 0, stateDir, logLevel: 'error' },
-      createLogger('agent-attack-test', 'error'),
-    );
+    agent = await startTestAgent({ parent, stateDir, intervalMs: 250, name: 'agent-attack-test' });
   });
 
   after(async () => {

@@ -24,12 +24,12 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { io as ioClient, type Socket } from 'socket.io-client';
-import { startAgent, type RunningAgent } from '../../server/agent/main';
-import { createLogger } from '../../server/agent/log';
+import type { RunningAgent } from '../../server/agent/main';
 import { loadLayout } from '../../server/agent/cgroupfs/layout';
 import type { CgroupLayout } from '../../server/agent/cgroupfs/driver';
 import type { OverviewBatch, SandboxDetail, SandboxSample } from '../../lib/protocol';
 import { registerTestParent, removeTestParent, sweepStaleTestParents } from '../helpers/test-parent';
+import { startTestAgent } from '../helpers/test-agent';
 import { agentRequest } from '../helpers/agent-http';
 import { isV2, kernelIo, kernelMemoryFailcnt, kernelPressure, sandboxDir, timeFactor, type KernelIoCounters } from '../helpers/kernel-files';
 
@@ -140,10 +140,7 @@ describe('operator metrics through the agent on real cgroups', { skip }, () => {
     await sweepStaleTestParents();
     registerTestParent(parent);
     layout = loadLayout('/');
-    agent = await startAgent(
-      { hostRoot: '/', parent, intervalMs: 250, host: '127.0.0.1', port: 0, stateDir, logLevel: 'error' },
-      createLogger('metrics-test', 'error'),
-    );
+    agent = await startTestAgent({ parent, stateDir, intervalMs: 250, name: 'metrics-test' });
   });
 
   after(async () => {

@@ -19,12 +19,12 @@ import { randomBytes } from 'node:crypto';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startAgent, type RunningAgent } from '../../server/agent/main';
-import { createLogger } from '../../server/agent/log';
+import type { RunningAgent } from '../../server/agent/main';
 import { loadLayout } from '../../server/agent/cgroupfs/layout';
 import type { CgroupLayout, V1Controller } from '../../server/agent/cgroupfs/driver';
 import type { SandboxDetail, SandboxSample } from '../../lib/protocol';
 import { registerTestParent, removeTestParent, sweepStaleTestParents } from '../helpers/test-parent';
+import { startTestAgent } from '../helpers/test-agent';
 import { agentRequest } from '../helpers/agent-http';
 import { isV2, kernelProcs, timeFactor } from '../helpers/kernel-files';
 
@@ -96,10 +96,7 @@ describe('nested sandboxes and the cpuset ceiling through the agent on real cgro
     await sweepStaleTestParents();
     registerTestParent(parent);
     layout = loadLayout('/');
-    agent = await startAgent(
-      { hostRoot: '/', parent, intervalMs: INTERVAL_MS, host: '127.0.0.1', port: 0, stateDir, logLevel: 'error' },
-      createLogger('nested-test', 'error'),
-    );
+    agent = await startTestAgent({ parent, stateDir, intervalMs: INTERVAL_MS, name: 'nested-test' });
   });
 
   after(async () => {
